@@ -1,0 +1,100 @@
+/**
+ * The call as the engine sees it: the few things it asks of the media side.
+ * Implemented by the ESL session (a real FreeSWITCH channel) and by the simulator.
+ *
+ * Expected results are values; the caller going away is the exception `CallEnded`,
+ * which every pending and later method rejects with once the call is gone.
+ */
+import type { Prompt } from '../workflow/schema.js'
+
+/** The caller hung up (or the channel went away) while the engine was waiting on the call. */
+export class CallEnded extends Error {
+  override readonly name = 'CallEnded' as const
+  constructor(override readonly cause?: string) {
+    super(`call ended${cause ? `: ${cause}` : ''}`)
+  }
+}
+
+export type CallInfo = {
+  /** FreeSWITCH Unique-ID of the channel (or the simulator's id). */
+  readonly id: string
+  /** Caller number as it arrived (not normalised; may be empty or "anonymous"). */
+  readonly caller: string
+  readonly callerName: string
+  /** Dialled number as it arrived. */
+  readonly dialed: string
+}
+
+export type ReadKeysRequest = {
+  prompt: Prompt
+  /** One key (menu) or several (collect). */
+  minDigits: number
+  maxDigits: number
+  /** Key that ends input early and is not part of the digits; 'none' for menus so that '#' can be an option. */
+  endKey: '#' | '*' | 'none'
+  /** Wait for the first key after the prompt ends. */
+  firstKeyTimeoutMs: number
+  /** Wait between keys once the first has come. */
+  interDigitTimeoutMs: number
+}
+
+/**
+ * What one play-and-read returned. `digits` is what the caller pressed without the end key;
+ * empty when nothing came. The engine decides validity (same logic in the simulator and on FreeSWITCH).
+ */
+export type ReadKeysResult = { digits: string; terminator?: string }
+
+export type DialTarget = {
+  /** Agent name, for the record. */
+  agent: string
+  /** FreeSWITCH dial string, validated at import. */
+  dial: string
+}
+
+export type RingRequest = {
+  /** Legs to ring; empty means nobody is available. */
+  targets: DialTarget[]
+  /** 'simultaneous': all legs at once; 'sequential': one after another, each for `legSeconds`. */
+  mode: 'simultaneous' | 'sequential'
+  legSeconds: number
+  /** Overall limit across legs. */
+  timeoutSeconds: number
+  /** Team the call is for, for the record and caller ID on the agent's phone. */
+  team?: string
+}
+
+export type RingOutcome = 'answered' | 'no-answer' | 'busy' | 'unavailable' | 'failed'
+/**
+ * 'answered' resolves when the bridge ends (the agent and caller have talked); the others when ringing stops.
+ */
+export type RingResult =
+  | { outcome: 'answered'; agent: string; answeredAt: number; talkSeconds: number }
+  | { outcome: Exclude<RingOutcome, 'answered'>; cause?: string }
+
+export type VoicemailRequest = {
+  greeting?: Prompt
+  maxSeconds: number
+  /** Voicemail box (team or number); the media side picks a default when absent. */
+  box?: string
+}
+/** `recorded` false when the caller left nothing worth keeping (too short, nothing said). */
+export type VoicemailResult = { recorded: boolean; path?: string; seconds: number }
+
+export type Call = CallInfo & {
+  /** Answers the channel if it is not answered yet. */
+  answer(): Promise<void>
+  /** Plays a prompt to the end. */
+  play(prompt: Prompt): Promise<void>
+  readKeys(req: ReadKeysRequest): Promise<ReadKeysResult>
+  ring(req: RingRequest): Promise<RingResult>
+  voicemail(req: VoicemailRequest): Promise<VoicemailResult>
+  /** Starts hold music and returns at once; `stopHold` (or any other media method) interrupts it. */
+  startHold(): Promise<void>
+  stopHold(): Promise<void>
+  /** Ends the call from our side. Never rejects: hanging up a gone call is a no-op. */
+  hangup(cause?: string): Promise<void>
+  /** Resolves when the caller is gone; never rejects. */
+  readonly ended: Promise<{ cause: string }>
+  /** True once the call is gone. */
+  readonly isEnded: boolean
+}

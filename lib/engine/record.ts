@@ -1,0 +1,85 @@
+/** What one call leaves behind: the engine's result, the simulator's JSON and the store's rows. */
+import type { RingOutcome } from './call.js'
+
+export type Outcome = 'connected' | 'abandoned' | 'missed' | 'voicemail' | 'hangup'
+export type InboxReason = 'queue_abandoned' | 'workflow_hangup' | 'voicemail'
+
+export type Inbox = {
+  reason: InboxReason
+  recording?: { path: string; seconds: number }
+}
+
+/** One thing that happened, in order; `at` is milliseconds since the call started. */
+export type CallEvent =
+  | { at: number; type: 'step'; step: string; workflow: string }
+  | { at: number; type: 'message'; step: string; prompt: string }
+  | {
+      at: number
+      type: 'menu'
+      step: string
+      play: number
+      keys: string
+      result: 'ok' | 'repeat' | 'no-input' | 'invalid'
+      goto?: string
+    }
+  | {
+      at: number
+      type: 'collect'
+      step: string
+      field: string
+      play: number
+      keys: string
+      result: 'ok' | 'no-input' | 'invalid'
+    }
+  | { at: number; type: 'exhausted'; step: string; action: 'menu' | 'collect'; goto?: string }
+  | { at: number; type: 'branch'; step: string; index: number; goto: string | null }
+  | { at: number; type: 'goto'; step: string; goto: string }
+  | { at: number; type: 'assign'; step: string; team?: string; agent?: string }
+  | { at: number; type: 'unassign'; step: string; what: 'team' | 'agent' | 'all' }
+  | {
+      at: number
+      type: 'ring'
+      step?: string
+      team?: string
+      agent?: string
+      targets: string[]
+      result: RingOutcome | 'skipped'
+      answeredBy?: string
+    }
+  | {
+      at: number
+      type: 'queue'
+      team?: string
+      event: 'enter' | 'leave' | 'workflow'
+      workflow?: string
+      waitSeconds?: number
+    }
+  | { at: number; type: 'voicemail'; step: string; recorded: boolean; seconds: number; path?: string }
+  | { at: number; type: 'sms'; step: string; to: string; text: string }
+  | { at: number; type: 'tag'; step: string; tags: string[] }
+  | { at: number; type: 'hangup'; step?: string; by: 'caller' | 'workflow' | 'router'; cause?: string }
+  | { at: number; type: 'error'; step?: string; message: string }
+
+export type CallRecord = {
+  id: string
+  /** E.164 when the number could be read as one, else the raw (sanitised) value. */
+  caller: string
+  callerName: string
+  dialed: string
+  workflow: string
+  version?: number
+  startedAt: number
+  answeredAt: number | null
+  endedAt: number
+  outcome: Outcome
+  inbox: Inbox | null
+  steps: string[]
+  events: CallEvent[]
+  team: string | null
+  agent: string | null
+  tags: string[]
+  fields: Record<string, string>
+  sms: { to: string; text: string }[]
+  queueSeconds: number
+  talkSeconds: number
+}

@@ -1,0 +1,273 @@
+/**
+ * The one schema of every document kind (workflow, schedule, team, agent, contact).
+ * TypeScript types are inferred from it and `ivr-router workflow schema` exports it as JSON Schema.
+ * Cross-document rules (references, loops, reachability) live in validate.ts.
+ */
+import { z } from 'zod'
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/
+export const Name = z.string().max(64).regex(NAME, 'must be lowercase letters, digits and "-"')
+export const StepName = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"')
+
+/** A value YAML may have typed as a number (`equals: 123456`); always compared as text. */
+const Text = z.union([z.string(), z.number().transform(String)])
+
+/** Text that reaches FreeSWITCH or a TTS engine: no control characters, no `${` expansion. */
+const SafeText = z
+  .string()
+  .min(1)
+  .max(2000)
+  .refine((s) => !s.includes('${') && !s.includes('$${'), 'must not contain "${" (FreeSWITCH expands it)')
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters')
+
+/** A sound path or FreeSWITCH sound URI: one argument, so no spaces, quotes or line breaks. */
+export const SoundPath = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[^\s'"{}$\\,|]+$/, 'must be a file path or sound URI without spaces, quotes, "$", "{}", "," or "|"')
+
+export const DtmfKey = z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'])
+
+export const Prompt = z.union([
+  z.strictObject({
+    say: SafeText,
+    voice: z
+      .string()
+      .regex(/^[A-Za-z0-9_+-]+$/)
+      .max(64)
+      .optional(),
+  }),
+  z.strictObject({ play: SoundPath }),
+])
+
+export const Matcher = z
+  .strictObject({
+    equals: Text.optional(),
+    in: z.array(Text).min(1).optional(),
+    prefix: Text.optional(),
+    exists: z.boolean().optional(),
+    minLength: z.number().int().min(0).optional(),
+    maxLength: z.number().int().min(0).optional(),
+  })
+  .refine((m) => Object.keys(m).length > 0, 'needs one of equals, in, prefix, exists, minLength, maxLength')
+
+export const Condition = z.union([
+  z.strictObject({ open: Name }),
+  z.strictObject({ closed: Name }),
+  z.strictObject({ caller: Matcher }),
+  z.strictObject({ dialed: Matcher }),
+  z.strictObject({ field: Matcher.and(z.object({ name: StepName })) }),
+  z.strictObject({
+    contact: z.union([
+      z.strictObject({ tag: z.string().min(1).max(64) }),
+      Matcher.and(z.object({ attr: z.string().min(1).max(64) })),
+    ]),
+  }),
+  z.strictObject({ team: Name }),
+  z.strictObject({
+    get all() {
+      return z.array(Condition).min(1)
+    },
+  }),
+  z.strictObject({
+    get any() {
+      return z.array(Condition).min(1)
+    },
+  }),
+  z.strictObject({
+    get not() {
+      return Condition
+    },
+  }),
+])
+
+const Seconds = (min: number, max: number) => z.number().int().min(min).max(max)
+/** play_and_get_digits raises any timeout of 1000 ms or less to 1000 ms, so whole seconds from 1 up. */
+const KeyTimeout = Seconds(1, 60)
+
+const Menu = z.strictObject({
+  prompt: Prompt,
+  options: z.record(z.string(), z.string()).refine((o) => Object.keys(o).length > 0, 'needs at least one option'),
+  timeoutSeconds: KeyTimeout.default(5),
+  invalid: Prompt.optional(),
+  otherwise: StepName.optional(),
+})
+
+const Collect = z.strictObject({
+  prompt: Prompt,
+  field: StepName,
+  minDigits: z.number().int().min(1).max(64).default(1),
+  maxDigits: z.number().int().min(1).max(64).default(20),
+  endKey: z.enum(['#', '*', 'none']).default('#'),
+  timeoutSeconds: KeyTimeout.default(5),
+  interDigitSeconds: KeyTimeout.default(3),
+  pattern: z.string().min(1).max(200).optional(),
+  invalid: Prompt.optional(),
+  otherwise: StepName.optional(),
+})
+
+const Branch = z.array(z.strictObject({ if: Condition.optional(), goto: StepName })).min(1)
+
+const Hangup = z
+  .union([z.null(), z.strictObject({ inbox: z.boolean().default(false), message: Prompt.optional() })])
+  .transform((v) => v ?? { inbox: false })
+
+const Tags = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(64)
+          .regex(/^[^\s${}]+$/, 'must be one word'),
+      )
+      .min(1),
+  )
+
+export const Action = z.union([
+  z.strictObject({ message: Prompt }),
+  z.strictObject({ menu: Menu }),
+  z.strictObject({ collect: Collect }),
+  z.strictObject({ branch: Branch }),
+  z.strictObject({
+    assign: z.union([z.strictObject({ team: Name }), z.strictObject({ agent: Name })]),
+  }),
+  z.strictObject({ unassign: z.enum(['team', 'agent', 'all']) }),
+  z.strictObject({
+    connect: z
+      .union([z.null(), z.strictObject({ timeoutSeconds: Seconds(5, 600).optional(), otherwise: StepName.optional() })])
+      .transform((v) => v ?? {}),
+  }),
+  z.strictObject({
+    voicemail: z
+      .union([
+        z.null(),
+        z.strictObject({
+          greeting: Prompt.optional(),
+          maxSeconds: Seconds(5, 3600).default(120),
+          box: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]+$/)
+            .max(64)
+            .optional(),
+        }),
+      ])
+      .transform((v) => v ?? { maxSeconds: 120 }),
+  }),
+  z.strictObject({ hangup: Hangup }),
+  z.strictObject({ sms: z.strictObject({ to: Text.optional(), text: z.string().min(1).max(1000) }) }),
+  z.strictObject({ tag: Tags }),
+  z.strictObject({ goto: StepName }),
+])
+
+/** The action keys, in the order of Action's union (used to name the action in errors). */
+export const ACTION_KINDS = [
+  'message',
+  'menu',
+  'collect',
+  'branch',
+  'assign',
+  'unassign',
+  'connect',
+  'voicemail',
+  'hangup',
+  'sms',
+  'tag',
+  'goto',
+] as const
+export type ActionKind = (typeof ACTION_KINDS)[number]
+
+export const Workflow = z.strictObject({
+  kind: z.literal('workflow').optional(),
+  name: Name,
+  title: z.string().max(200).optional(),
+  trigger: z.enum(['incoming', 'queued']).default('incoming'),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  enabled: z.boolean().default(true),
+  filter: Condition.optional(),
+  schedule: Name.optional(),
+  repeat: z.number().int().min(1).max(10).default(3),
+  waitSeconds: Seconds(0, 3600).optional(),
+  team: Name.optional(),
+  start: StepName.optional(),
+  steps: z
+    .record(StepName, z.array(Action).min(1, 'a step needs at least one action'))
+    .refine((s) => Object.keys(s).length > 0, 'needs at least one step'),
+})
+
+const DAY_SPEC =
+  /^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?(,(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?)*$/
+const TIME_RANGE = /^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/
+export const Schedule = z.strictObject({
+  kind: z.literal('schedule'),
+  name: Name,
+  title: z.string().max(200).optional(),
+  timezone: z.string().min(1).max(64),
+  weekly: z.record(
+    z.string().regex(DAY_SPEC, 'must be a day or range such as "mon-fri" or "sat,sun"'),
+    z.array(z.string().regex(TIME_RANGE, 'must be a range such as "09:00-18:00"')),
+  ),
+  holidays: z.array(z.iso.date()).default([]),
+})
+
+export const Team = z.strictObject({
+  kind: z.literal('team'),
+  name: Name,
+  title: z.string().max(200).optional(),
+  strategy: z.enum(['simultaneous', 'sequential', 'round-robin', 'longest-idle']).default('simultaneous'),
+  ringSeconds: Seconds(5, 300).default(20),
+})
+
+/** A FreeSWITCH dial string for one leg: no separators, variables or spaces that would change the bridge. */
+export const DialString = z
+  .string()
+  .min(3)
+  .max(256)
+  .regex(/^[A-Za-z0-9_.@:/+=-]+$/, 'must be a single FreeSWITCH endpoint such as "user/1001@pbx.example.com"')
+
+export const Agent = z.strictObject({
+  kind: z.literal('agent'),
+  name: Name,
+  title: z.string().max(200).optional(),
+  dial: DialString,
+  teams: z.array(Name).default([]),
+  status: z.enum(['available', 'away', 'offline']).default('available'),
+})
+
+export const Contact = z.strictObject({
+  kind: z.literal('contact'),
+  number: Text,
+  name: z.string().max(200).optional(),
+  tags: z.array(z.string().min(1).max(64)).default([]),
+  attributes: z.record(z.string(), Text).default({}),
+})
+
+export const DOCUMENT_KINDS = {
+  workflow: Workflow,
+  schedule: Schedule,
+  team: Team,
+  agent: Agent,
+  contact: Contact,
+} as const
+export type DocumentKind = keyof typeof DOCUMENT_KINDS
+
+export type Prompt = z.output<typeof Prompt>
+export type Matcher = z.output<typeof Matcher>
+export type Condition = z.output<typeof Condition>
+export type Action = z.output<typeof Action>
+export type Workflow = z.output<typeof Workflow>
+export type Schedule = z.output<typeof Schedule>
+export type Team = z.output<typeof Team>
+export type Agent = z.output<typeof Agent>
+export type Contact = z.output<typeof Contact>
+export type MenuAction = z.output<typeof Menu>
+export type CollectAction = z.output<typeof Collect>
+export type BranchAction = z.output<typeof Branch>
