@@ -37,10 +37,10 @@ export type World = {
   /** Picks and reserves the agents to ring for this call, in the team's strategy order. */
   ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan>
   /**
-   * Waits while the call is queued for `team`: resolves 'maybe-free' when an agent may have
+   * Waits while the call is queued for a team or an agent: resolves 'maybe-free' when an agent may have
    * become free (ring again), 'deadline' at `until` (ms epoch). Rejects when `signal` aborts.
    */
-  waitForAgent(team: string, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'>
+  waitForAgent(forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'>
   /** The enabled `queued` workflow for a team (or the team-less default), if any. */
   queuedWorkflow(team: string | undefined): Workflow | undefined
   /** Queues an SMS for delivery (the outbox); never throws for the caller's sake. */

@@ -1,0 +1,43 @@
+/**
+ * IVR button: play the prompt, read one key, go to that key's step.
+ * The prompt plays at most `repeat` times in all (first play and replays alike); no key, a key
+ * with no option and the `repeat` option each use one play. An invalid key plays `invalid` first.
+ * When the plays run out the call ends, or goes to `otherwise` when given.
+ * The key is read with no end key, so that `#` can be an option.
+ */
+import type { MenuAction } from '../../workflow/schema.js'
+import type { ActionContext, Next } from '../context.js'
+
+export async function menu(m: MenuAction, ctx: ActionContext): Promise<Next> {
+  const timeoutMs = m.timeoutSeconds * 1000
+  for (let play = 1; play <= ctx.workflow.repeat; play++) {
+    const { digits } = await ctx.call.readKeys({
+      prompt: m.prompt,
+      minDigits: 1,
+      maxDigits: 1,
+      endKey: 'none',
+      firstKeyTimeoutMs: timeoutMs,
+      interDigitTimeoutMs: timeoutMs,
+    })
+    const key = digits.slice(0, 1)
+    const target = key === '' ? undefined : m.options[key]
+    if (key === '') {
+      ctx.emit({ type: 'menu', step: ctx.step, play, keys: '', result: 'no-input' })
+    } else if (target === undefined) {
+      ctx.emit({ type: 'menu', step: ctx.step, play, keys: key, result: 'invalid' })
+      if (m.invalid) await ctx.call.play(m.invalid)
+    } else if (target === 'repeat') {
+      ctx.emit({ type: 'menu', step: ctx.step, play, keys: key, result: 'repeat' })
+    } else {
+      ctx.emit({ type: 'menu', step: ctx.step, play, keys: key, result: 'ok', goto: target })
+      return { goto: target }
+    }
+  }
+  return exhausted('menu', m.otherwise, ctx)
+}
+
+/** The repeat count is used up: `otherwise`, or the call ends with no inbox row. */
+export function exhausted(action: 'menu' | 'collect', otherwise: string | undefined, ctx: ActionContext): Next {
+  ctx.emit({ type: 'exhausted', step: ctx.step, action, ...(otherwise ? { goto: otherwise } : {}) })
+  return otherwise ? { goto: otherwise } : { kind: 'end', outcome: 'hangup', inbox: null }
+}

@@ -1,0 +1,10 @@
+/** Voice message: play a sound file or speak text, then go on. */
+import type { Prompt } from '../../workflow/schema.js'
+import type { ActionContext, Next } from '../context.js'
+import { describePrompt } from '../prompts.js'
+
+export async function message(prompt: Prompt, ctx: ActionContext): Promise<Next> {
+  ctx.emit({ type: 'message', step: ctx.step, prompt: describePrompt(prompt) })
+  await ctx.call.play(prompt)
+  return undefined
+}

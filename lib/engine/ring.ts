@@ -1,0 +1,53 @@
+/**
+ * One ringing attempt for whoever the call is assigned to: reserve agents through the world,
+ * ring them through the call, release the reservation when ringing (or the bridge) ends.
+ */
+import type { RingResult } from './call.js'
+import type { ActionContext, CallState } from './context.js'
+import type { RingFor } from './world.js'
+
+/** The agent when one is assigned, else the team. */
+export function ringTarget(state: CallState): RingFor | undefined {
+  if (state.agent) return { agent: state.agent }
+  if (state.team) return { team: state.team }
+  return undefined
+}
+
+export async function ringOnce(
+  ctx: Omit<ActionContext, 'step' | 'index' | 'workflow'> & { step?: string },
+  forWhom: RingFor,
+  timeoutSeconds: number | undefined,
+): Promise<RingResult> {
+  const { call, world, state } = ctx
+  const team = 'team' in forWhom ? world.team(forWhom.team) : undefined
+  const plan = await world.ringPlan(call.id, forWhom)
+  const before = state.phase
+  state.phase = 'ringing'
+  let result: RingResult
+  try {
+    result = await call.ring({
+      targets: plan.targets,
+      mode: plan.mode,
+      legSeconds: plan.legSeconds,
+      timeoutSeconds: timeoutSeconds ?? team?.ringSeconds ?? plan.legSeconds,
+      ...(state.team ? { team: state.team } : {}),
+    })
+  } finally {
+    await plan.release()
+  }
+  ctx.emit({
+    type: 'ring',
+    ...(ctx.step ? { step: ctx.step } : {}),
+    ...forWhom,
+    targets: plan.targets.map((t) => t.agent),
+    result: result.outcome,
+    ...(result.outcome === 'answered' ? { answeredBy: result.agent } : {}),
+  })
+  if (result.outcome === 'answered') {
+    if (result.agent) state.agent = result.agent
+    state.talkSeconds += result.talkSeconds
+  } else {
+    state.phase = before
+  }
+  return result
+}

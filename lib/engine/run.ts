@@ -1,0 +1,158 @@
+/**
+ * The interpreter: runs one call through a workflow, then the connect phase and the queue, and
+ * leaves a CallRecord. It talks only to the Call and World interfaces.
+ *
+ * Outcomes (DESIGN.md): connected · abandoned (caller left during the IVR, no inbox) · missed
+ * (caller left while ringing or queued: inbox `queue_abandoned`; or `hangup: {inbox: true}`:
+ * `workflow_hangup`) · voicemail (inbox `voicemail`) · hangup (the workflow ended the call).
+ */
+import { toE164 } from '../phone/e164.js'
+import type { Prompt, Workflow } from '../workflow/schema.js'
+import { runAction } from './actions/index.js'
+import { CallEnded, type Call } from './call.js'
+import type { CallState, EventInput, Exit } from './context.js'
+import { waitInQueue } from './queue.js'
+import type { CallEvent, CallRecord } from './record.js'
+import { ringOnce, ringTarget } from './ring.js'
+import type { World } from './world.js'
+
+export type RunOptions = {
+  workflow: Workflow
+  version?: number
+  call: Call
+  world: World
+  /** Sees each event as it happens (transcripts, logs, the simulator's scripted hang-ups). */
+  onEvent?: (event: CallEvent) => void
+  /** Played before hanging up when something inside the router fails, so the caller never hears dead air. */
+  fallbackPrompt?: Prompt
+  /** Guard against runaway workflows (validation already rejects loops that read no key). */
+  maxSteps?: number
+}
+
+/** Strips what must never be stored or shown as a caller's name or number: control characters. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200)
+}
+
+export async function runCall(opts: RunOptions): Promise<CallRecord> {
+  const { call, world } = opts
+  const clock = world.clock
+  const maxSteps = opts.maxSteps ?? 1000
+  const caller = clean(call.caller)
+  const dialed = clean(call.dialed)
+  const state: CallState = {
+    caller,
+    callerE164: toE164(caller, world.region),
+    dialed,
+    dialedE164: toE164(dialed, world.region),
+    callerName: clean(call.callerName),
+    startedAt: clock.now(),
+    answeredAt: null,
+    phase: 'ivr',
+    team: null,
+    agent: null,
+    tags: [],
+    fields: {},
+    sms: [],
+    steps: [],
+    events: [],
+    triedConnects: new Set(),
+    offHours: false,
+    lastWasMessage: false,
+    queueSeconds: 0,
+    talkSeconds: 0,
+  }
+  const emit = (e: EventInput) => {
+    const event = { ...e, at: clock.now() - state.startedAt } as CallEvent
+    state.events.push(event)
+    opts.onEvent?.(event)
+  }
+
+  let visits = 0
+  const runWorkflow = async (workflow: Workflow): Promise<Exit> => {
+    let step = workflow.start ?? Object.keys(workflow.steps)[0]!
+    for (;;) {
+      if (++visits > maxSteps) throw new Error(`more than ${maxSteps} steps in one call`)
+      state.steps.push(step)
+      emit({ type: 'step', step, workflow: workflow.name })
+      if (call.isEnded) throw new CallEnded()
+      const actions = workflow.steps[step]
+      if (!actions) throw new Error(`unknown step "${step}" in workflow ${workflow.name}`)
+      let goto: string | undefined
+      for (const [index, action] of actions.entries()) {
+        const next = await runAction(action, { call, world, state, workflow, step, index, emit })
+        state.lastWasMessage = 'message' in action
+        if (next === undefined) continue
+        if ('goto' in next) {
+          goto = next.goto
+          break
+        }
+        return next
+      }
+      if (goto === undefined) return { kind: 'fell-off' }
+      step = goto
+    }
+  }
+
+  /** The workflow ran out of steps with the call up: connect to whoever is assigned, or hang up. */
+  const afterWorkflow = async (): Promise<Exit> => {
+    const forWhom = ringTarget(state)
+    // Seed rule: a voice message that ends the workflow outside hours ends the call.
+    if (!forWhom || (state.offHours && state.lastWasMessage)) {
+      emit({ type: 'hangup', by: 'workflow' })
+      return { kind: 'end', outcome: 'hangup', inbox: null }
+    }
+    const result = await ringOnce({ call, world, state, emit }, forWhom, undefined)
+    return result.outcome === 'answered' ? { kind: 'end', outcome: 'connected', inbox: null } : { kind: 'queue' }
+  }
+
+  let exit: Exit
+  try {
+    await call.answer()
+    state.answeredAt = clock.now()
+    exit = await runWorkflow(opts.workflow)
+    while (exit.kind !== 'end') {
+      exit =
+        exit.kind === 'fell-off' ? await afterWorkflow() : await waitInQueue({ call, world, state, emit, runWorkflow })
+    }
+  } catch (err) {
+    if (err instanceof CallEnded || call.isEnded) {
+      emit({ type: 'hangup', by: 'caller', ...(err instanceof CallEnded && err.cause ? { cause: err.cause } : {}) })
+      exit =
+        state.phase === 'ringing' || state.phase === 'queued'
+          ? { kind: 'end', outcome: 'missed', inbox: { reason: 'queue_abandoned' } }
+          : { kind: 'end', outcome: 'abandoned', inbox: null }
+    } else {
+      emit({ type: 'error', message: err instanceof Error ? err.message : String(err) })
+      exit = { kind: 'end', outcome: 'hangup', inbox: null }
+      if (opts.fallbackPrompt) await call.play(opts.fallbackPrompt).catch(() => {})
+    }
+  }
+  if (!call.isEnded) await call.hangup()
+
+  const record: CallRecord = {
+    id: call.id,
+    caller: state.callerE164 ?? state.caller,
+    callerName: state.callerName,
+    dialed: state.dialedE164 ?? state.dialed,
+    workflow: opts.workflow.name,
+    ...(opts.version !== undefined ? { version: opts.version } : {}),
+    startedAt: state.startedAt,
+    answeredAt: state.answeredAt,
+    endedAt: clock.now(),
+    outcome: exit.outcome,
+    inbox: exit.inbox,
+    steps: state.steps,
+    events: state.events,
+    team: state.team,
+    agent: state.agent,
+    tags: state.tags,
+    fields: state.fields,
+    sms: state.sms,
+    queueSeconds: state.queueSeconds,
+    talkSeconds: state.talkSeconds,
+  }
+  await world.record(record)
+  return record
+}

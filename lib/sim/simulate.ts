@@ -1,0 +1,77 @@
+/**
+ * `ivr-router simulate`: one call through the real engine, against a scripted caller and agents,
+ * in virtual time. The result is DESIGN.md's simulator JSON.
+ */
+import { runCall } from '../engine/run.js'
+import type { CallEvent, CallRecord, Inbox, Outcome } from '../engine/record.js'
+import type { Workflow } from '../workflow/schema.js'
+import { SimCall } from './call.js'
+import { VirtualClock } from './clock.js'
+import type { Directory } from './directory.js'
+import type { Scenario } from './scenario.js'
+import { SimWorld } from './world.js'
+
+export type SimulateOptions = {
+  directory: Directory
+  /** The workflow to run; default: the first enabled `incoming` workflow of the directory. */
+  workflow?: Workflow
+  caller: string
+  dialed: string
+  /** Virtual start time, ms since the epoch. */
+  at: number
+  region: string
+  scenario: Scenario
+  onEvent?: (event: CallEvent) => void
+}
+
+export type SimulateResult = {
+  workflow: string
+  steps: string[]
+  events: CallEvent[]
+  outcome: Outcome
+  inbox: Inbox | null
+  team: string | null
+  agent: string | null
+  tags: string[]
+  fields: Record<string, string>
+  sms: { to: string; text: string }[]
+  /** The whole call record, as `serve` would store it. */
+  record: CallRecord
+}
+
+export function firstIncoming(directory: Directory): Workflow | undefined {
+  return directory.workflows.find((w) => w.trigger === 'incoming')
+}
+
+export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
+  const workflow = opts.workflow ?? firstIncoming(opts.directory)
+  if (!workflow) throw new Error('no incoming workflow among the files')
+  const clock = new VirtualClock(opts.at)
+  const world = new SimWorld(opts.directory, clock, opts.region)
+  const call = new SimCall('sim-0001', opts.caller, opts.dialed, clock, opts.scenario)
+  world.call = call
+  const record = await clock.drive(
+    runCall({
+      workflow,
+      call,
+      world,
+      onEvent: (event) => {
+        opts.onEvent?.(event)
+        if (event.type === 'step' && event.step === opts.scenario.hangupAtStep) call.callerHangsUp()
+      },
+    }),
+  )
+  return {
+    workflow: record.workflow,
+    steps: record.steps,
+    events: record.events,
+    outcome: record.outcome,
+    inbox: record.inbox,
+    team: record.team,
+    agent: record.agent,
+    tags: record.tags,
+    fields: record.fields,
+    sms: record.sms,
+    record,
+  }
+}
