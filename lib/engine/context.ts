@@ -39,6 +39,8 @@ export type CallState = {
   events: CallEvent[]
   /** Try-connect actions already run (`workflow/step/index`): each runs at most once per call. */
   triedConnects: Set<string>
+  /** Menus and forms whose plays ran out (`workflow/step/index`): their `otherwise` is taken once per call. */
+  exhausted: Set<string>
   /** A schedule condition found its schedule closed during this call. */
   offHours: boolean
   /** The last action that ran was a voice message. */

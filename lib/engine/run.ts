@@ -58,6 +58,7 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
     steps: [],
     events: [],
     triedConnects: new Set(),
+    exhausted: new Set(),
     offHours: false,
     lastWasMessage: false,
     queueSeconds: 0,

@@ -26,7 +26,7 @@ function action(i: number): fc.Arbitrary<unknown> {
     { team: 'sales' },
   )
   const last = i === STEPS - 1
-  const options = [
+  const options: fc.Arbitrary<unknown>[] = [
     prompt.map((p) => ({ message: p })),
     fc.constantFrom({ assign: { team: 'sales' } }, { assign: { team: 'support' } }, { unassign: 'all' }),
     fc.constant({ tag: ['t'] }),

@@ -2,7 +2,8 @@
  * IVR button: play the prompt, read one key, go to that key's step.
  * The prompt plays at most `repeat` times in all (first play and replays alike); no key, a key
  * with no option and the `repeat` option each use one play. An invalid key plays `invalid` first.
- * When the plays run out the call ends, or goes to `otherwise` when given.
+ * When the plays run out the call ends, or goes to `otherwise` when given — once per call: a caller
+ * who gives no valid key again after that is not looped forever, the call ends.
  * The key is read with no end key, so that `#` can be an option.
  */
 import type { MenuAction } from '../../workflow/schema.js'
@@ -36,8 +37,11 @@ export async function menu(m: MenuAction, ctx: ActionContext): Promise<Next> {
   return exhausted('menu', m.otherwise, ctx)
 }
 
-/** The repeat count is used up: `otherwise`, or the call ends with no inbox row. */
+/** The repeat count is used up: `otherwise` (the first time for this action), or the call ends with no inbox row. */
 export function exhausted(action: 'menu' | 'collect', otherwise: string | undefined, ctx: ActionContext): Next {
-  ctx.emit({ type: 'exhausted', step: ctx.step, action, ...(otherwise ? { goto: otherwise } : {}) })
-  return otherwise ? { goto: otherwise } : { kind: 'end', outcome: 'hangup', inbox: null }
+  const key = `${ctx.workflow.name}/${ctx.step}/${ctx.index}`
+  const goto = otherwise !== undefined && !ctx.state.exhausted.has(key) ? otherwise : undefined
+  ctx.state.exhausted.add(key)
+  ctx.emit({ type: 'exhausted', step: ctx.step, action, ...(goto ? { goto } : {}) })
+  return goto ? { goto } : { kind: 'end', outcome: 'hangup', inbox: null }
 }
