@@ -1,5 +1,7 @@
 /** Every command group of the CLI, in the order `--help` lists them. */
 import type { Registrar } from './main.js'
 import { registerRecipeCommands } from './recipe-commands.js'
+import { registerSimulateCommand } from './simulate-command.js'
+import { registerWorkflowCommands } from './workflow-commands.js'
 
-export const commands: Registrar[] = [registerRecipeCommands]
+export const commands: Registrar[] = [registerWorkflowCommands, registerSimulateCommand, registerRecipeCommands]

@@ -1,0 +1,100 @@
+/**
+ * `ivr-router simulate FILE...`: one call through the real engine against a scripted caller and
+ * agents, in virtual time (DESIGN.md, "The simulator command").
+ */
+import type { Command } from 'commander'
+import { isValidRegion } from '../phone/e164.js'
+import { simulate } from '../sim/simulate.js'
+import { parseConnect, parseKeys } from '../sim/scenario.js'
+import { transcriptLine } from '../sim/transcript.js'
+import { documentsOf } from '../workflow/load.js'
+import { formatDiagnostic, validateFiles } from '../workflow/validate.js'
+import { UsageError } from './errors.js'
+
+type Options = {
+  number?: string
+  from: string
+  at?: string
+  keys?: string
+  connect?: string
+  queueWait: string
+  hangupAt?: string
+  region: string
+  json?: boolean
+}
+
+function parseOrUsage<T>(flag: string, parse: () => T): T {
+  try {
+    return parse()
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : `bad ${flag}`)
+  }
+}
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a call through a workflow with a scripted caller, in virtual time')
+    .argument('<files...>', 'workflow files (YAML or JSON); the first incoming workflow runs')
+    .option('--number <number>', 'dialled number', '070-1234-5678')
+    .option('--from <caller>', 'caller number', '010-1234-5678')
+    .option('--at <iso-8601>', 'when the call happens (default: now)')
+    .option('--keys <list>', 'inputs, one per prompt that reads keys: 1,123456#,_ (_ = no input)')
+    .option('--connect <list>', 'ringing results in order: answer, no-answer, busy, none')
+    .option('--queue-wait <seconds>', 'seconds the caller waits in the queue before hanging up', '0')
+    .option('--hangup-at <step>', 'the caller hangs up on entering this step')
+    .option('--region <code>', 'default region for numbers without a country code', process.env.IVR_REGION ?? 'KR')
+    .option('--json', 'print one JSON object instead of a transcript')
+    .action(async (files: string[], opts: Options) => {
+      const at = opts.at === undefined ? Date.now() : Date.parse(opts.at)
+      if (Number.isNaN(at)) throw new UsageError(`--at "${opts.at}": use ISO 8601, e.g. 2026-11-23T10:00:00+09:00`)
+      const queueWait = Number(opts.queueWait)
+      if (!Number.isFinite(queueWait) || queueWait < 0 || queueWait > 86_400)
+        throw new UsageError(`--queue-wait "${opts.queueWait}": seconds from 0 to 86400`)
+      if (!isValidRegion(opts.region)) throw new UsageError(`--region "${opts.region}": use a country code such as KR`)
+      const keys = opts.keys === undefined ? [] : parseOrUsage('--keys', () => parseKeys(opts.keys!))
+      const connect = opts.connect === undefined ? [] : parseOrUsage('--connect', () => parseConnect(opts.connect!))
+
+      const { documents, diagnostics } = await validateFiles(files, { region: opts.region })
+      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
+      if (diagnostics.some((d) => d.severity === 'error')) {
+        process.exitCode = 1
+        return
+      }
+      const directory = documentsOf(documents)
+      if (!directory.workflows.some((w) => w.trigger === 'incoming'))
+        throw new UsageError('no incoming workflow in the files given')
+      if (opts.hangupAt !== undefined && !directory.workflows.some((w) => opts.hangupAt! in w.steps))
+        throw new UsageError(`--hangup-at "${opts.hangupAt}": no such step`)
+
+      const result = await simulate({
+        directory,
+        caller: opts.from,
+        dialed: opts.number ?? '070-1234-5678',
+        at,
+        region: opts.region,
+        scenario: {
+          keys,
+          connect,
+          queueWaitSeconds: queueWait,
+          talkSeconds: 60,
+          voicemailSeconds: 10,
+          ...(opts.hangupAt !== undefined ? { hangupAtStep: opts.hangupAt } : {}),
+        },
+        ...(opts.json ? {} : { onEvent: (e) => process.stdout.write(`${transcriptLine(e)}\n`) }),
+      })
+      if (opts.json) {
+        const { record: _record, ...contract } = result
+        process.stdout.write(`${JSON.stringify(contract, null, 2)}\n`)
+        return
+      }
+      const summary = [
+        `outcome: ${result.outcome}${result.inbox ? ` (inbox: ${result.inbox.reason})` : ''}`,
+        `workflow: ${result.workflow}, steps: ${result.steps.join(' → ')}`,
+        result.team || result.agent ? `team: ${result.team ?? '-'}, agent: ${result.agent ?? '-'}` : undefined,
+        result.tags.length ? `tags: ${result.tags.join(', ')}` : undefined,
+        Object.keys(result.fields).length ? `fields: ${JSON.stringify(result.fields)}` : undefined,
+      ]
+      process.stdout.write(`${summary.filter(Boolean).join('\n')}\n`)
+    })
+}
