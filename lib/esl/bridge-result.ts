@@ -1,0 +1,50 @@
+/**
+ * Reads a `bridge`'s outcome from its CHANNEL_EXECUTE_COMPLETE, as FreeSWITCH really reports it
+ * (fixtures bridge-*, bridge_multi, bridge_hangup): `originate_disposition` and `DIALSTATUS` are
+ * reset on every attempt and decide; `originate_failed_cause` and `last_bridge_hangup_cause` keep
+ * stale values from earlier bridges and are only a fallback when both are missing.
+ */
+import type { RingOutcome } from '../engine/call.js'
+
+export type Vars = (name: string) => string | undefined
+
+export type BridgeOutcome = RingOutcome | 'caller-left'
+
+const NO_ANSWER = new Set([
+  'NO_ANSWER',
+  'NOANSWER',
+  'ALLOTTED_TIMEOUT',
+  'NO_USER_RESPONSE',
+  'PROGRESS_TIMEOUT',
+  'RECOVERY_ON_TIMER_EXPIRE',
+])
+const BUSY = new Set(['USER_BUSY', 'BUSY', 'CALL_REJECTED', 'DONTCALL'])
+const UNAVAILABLE = new Set([
+  'USER_NOT_REGISTERED',
+  'NO_ROUTE_DESTINATION',
+  'UNALLOCATED_NUMBER',
+  'SUBSCRIBER_ABSENT',
+  'NO_ROUTE_TRANSIT_NET',
+  'NUMBER_CHANGED',
+  'INVALID_NUMBER_FORMAT',
+  'CHANUNAVAIL',
+])
+const CALLER_LEFT = new Set(['ORIGINATOR_CANCEL', 'CANCEL'])
+const ANSWERED = new Set(['SUCCESS', 'ANSWER', 'call accepted'])
+
+export type BridgeReading = { outcome: BridgeOutcome; cause: string }
+
+export function readBridge(vars: Vars): BridgeReading {
+  const disposition = vars('originate_disposition')
+  const dialStatus = vars('DIALSTATUS')
+  const cause = disposition ?? dialStatus ?? vars('originate_failed_cause') ?? 'UNKNOWN'
+  for (const value of [disposition, dialStatus]) {
+    if (value === undefined) continue
+    if (ANSWERED.has(value)) return { outcome: 'answered', cause: value }
+    if (CALLER_LEFT.has(value)) return { outcome: 'caller-left', cause: value }
+    if (NO_ANSWER.has(value)) return { outcome: 'no-answer', cause: value }
+    if (BUSY.has(value)) return { outcome: 'busy', cause: value }
+    if (UNAVAILABLE.has(value)) return { outcome: 'unavailable', cause: value }
+  }
+  return { outcome: 'failed', cause }
+}
