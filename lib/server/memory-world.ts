@@ -1,0 +1,132 @@
+/**
+ * The World of `serve` on workflow files alone (no database): the directory in memory, agents
+ * reserved in this process while they ring or talk, queued callers woken when an agent is released.
+ * One router process only; the store's world shares reservations across routers.
+ */
+import type { CallRecord } from '../engine/record.js'
+import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
+import { toE164 } from '../phone/e164.js'
+import { newStrategyMemory, ringOrder } from '../routing/strategy.js'
+import type { Directory } from '../sim/directory.js'
+import type { Agent, Contact, Schedule, Team, Workflow } from '../workflow/schema.js'
+
+/** A queued caller rings again at least this often, even when no agent was released. */
+export const QUEUE_RETRY_MS = 10_000
+
+export type MemoryWorldOptions = {
+  clock: Clock
+  region: string
+  record(call: CallRecord): Promise<void>
+  sendSms(sms: { callId: string; to: string; text: string }): Promise<void>
+}
+
+export class MemoryWorld implements World {
+  readonly clock: Clock
+  readonly region: string
+  readonly #schedules: Map<string, Schedule>
+  readonly #teams: Map<string, Team>
+  readonly #agents: Map<string, Agent>
+  readonly #contacts: Map<string, Contact>
+  readonly #busy = new Map<string, string>()
+  readonly #waiters = new Set<() => void>()
+  readonly #memory = newStrategyMemory()
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly opts: MemoryWorldOptions,
+  ) {
+    this.clock = opts.clock
+    this.region = opts.region
+    this.#schedules = new Map(directory.schedules.map((s) => [s.name, s]))
+    this.#teams = new Map(directory.teams.map((t) => [t.name, t]))
+    this.#agents = new Map(directory.agents.map((a) => [a.name, a]))
+    this.#contacts = new Map(directory.contacts.map((c) => [toE164(c.number, opts.region) ?? c.number, c]))
+  }
+
+  schedule(name: string) {
+    return this.#schedules.get(name)
+  }
+  team(name: string) {
+    return this.#teams.get(name)
+  }
+  agent(name: string) {
+    return this.#agents.get(name)
+  }
+  async contact(e164: string) {
+    return this.#contacts.get(e164)
+  }
+
+  #free(agent: Agent | undefined): agent is Agent {
+    return agent !== undefined && agent.status === 'available' && !this.#busy.has(agent.name)
+  }
+
+  async ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan> {
+    const team = 'team' in forWhom ? this.#teams.get(forWhom.team) : undefined
+    const order =
+      'agent' in forWhom
+        ? { agents: [this.#agents.get(forWhom.agent)].filter((a) => this.#free(a)), mode: 'simultaneous' as const }
+        : ringOrder(
+            team,
+            this.directory.agents.filter((a) => a.teams.includes(forWhom.team) && this.#free(a)),
+            this.#memory,
+          )
+    for (const a of order.agents) this.#busy.set(a.name, callId)
+    let released = false
+    return {
+      targets: order.agents.map((a) => ({ agent: a.name, dial: a.dial })),
+      mode: order.mode,
+      legSeconds: team?.ringSeconds ?? 20,
+      release: async () => {
+        if (released) return
+        released = true
+        for (const a of order.agents) {
+          if (this.#busy.get(a.name) === callId) this.#busy.delete(a.name)
+        }
+        for (const wake of [...this.#waiters]) wake()
+      },
+    }
+  }
+
+  waitForAgent(_forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
+    return new Promise((resolve, reject) => {
+      const wakeAt = Math.min(until, this.clock.now() + QUEUE_RETRY_MS)
+      const timer = new AbortController()
+      const done = () => {
+        this.#waiters.delete(wake)
+        timer.abort()
+        signal.removeEventListener('abort', onAbort)
+      }
+      const wake = () => {
+        done()
+        resolve('maybe-free')
+      }
+      const onAbort = () => {
+        done()
+        reject(signal.reason)
+      }
+      this.#waiters.add(wake)
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.clock.sleep(Math.max(0, wakeAt - this.clock.now()), timer.signal).then(
+        () => {
+          done()
+          resolve(wakeAt >= until ? 'deadline' : 'maybe-free')
+        },
+        () => {},
+      )
+    })
+  }
+
+  queuedWorkflow(team: string | undefined): Workflow | undefined {
+    const queued = this.directory.workflows.filter((w) => w.trigger === 'queued' && w.enabled)
+    return queued.find((w) => team !== undefined && w.team === team) ?? queued.find((w) => w.team === undefined)
+  }
+
+  sendSms(sms: { callId: string; to: string; text: string }) {
+    return this.opts.sendSms(sms)
+  }
+
+  async record(call: CallRecord) {
+    if (call.agent) this.#memory.lastCallEnd.set(call.agent, call.endedAt)
+    await this.opts.record(call)
+  }
+}
