@@ -12,7 +12,7 @@ import { formatDiagnostic, validateFiles } from '../workflow/validate.js'
 export function workflowCommand(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'workflow') ??
-    program.command('workflow').description('workflow files: validate them, print their JSON Schema')
+    program.command('workflow').description('workflows and their files')
   )
 }
 

@@ -23,11 +23,17 @@ export type Diagnostic = {
   column?: number
 }
 
-/** `file: document: path: message`; warnings say so before the message. */
+/**
+ * `file: document: path: message`; warnings say so before the message. Control characters that
+ * a hostile file could slip into a message (terminal escapes, line breaks) are printed escaped.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.column ?? 1}`
   const parts = [where, d.document, d.path, d.severity === 'warning' ? `warning: ${d.message}` : d.message]
-  return parts.filter((p) => p !== undefined && p !== '').join(': ')
+  return parts
+    .filter((p) => p !== undefined && p !== '')
+    .join(': ')
+    .replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 const BARE_KEY = /^[A-Za-z0-9_*#-]+$/

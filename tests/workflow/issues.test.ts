@@ -24,6 +24,10 @@ t.test('diagnostic lines', async (t) => {
     formatDiagnostic({ severity: 'error', file: 'r.yaml', path: '', message: 'bad', line: 3, column: 7 }),
     'r.yaml:3:7: bad',
   )
+  t.equal(
+    formatDiagnostic({ severity: 'error', file: 'r.yaml', path: '', message: 'odd \u001b[31m\nline' }),
+    'r.yaml: odd \\u001b[31m\\u000aline',
+  )
 })
 
 const describe = (schema: typeof Action | typeof Workflow, input: unknown) => {
