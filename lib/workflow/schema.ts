@@ -45,28 +45,30 @@ export const Prompt = z.union([
   z.strictObject({ play: SoundPath }),
 ])
 
-export const Matcher = z
-  .strictObject({
-    equals: Text.optional(),
-    in: z.array(Text).min(1).optional(),
-    prefix: Text.optional(),
-    exists: z.boolean().optional(),
-    minLength: z.number().int().min(0).optional(),
-    maxLength: z.number().int().min(0).optional(),
-  })
-  .refine((m) => Object.keys(m).length > 0, 'needs one of equals, in, prefix, exists, minLength, maxLength')
+const MATCHER = {
+  equals: Text.optional(),
+  in: z.array(Text).min(1).optional(),
+  prefix: Text.optional(),
+  exists: z.boolean().optional(),
+  minLength: z.number().int().min(0).optional(),
+  maxLength: z.number().int().min(0).optional(),
+}
+const MATCH_KEYS = Object.keys(MATCHER) as (keyof typeof MATCHER)[]
+const hasMatch = (m: Record<string, unknown>) => MATCH_KEYS.some((k) => m[k] !== undefined)
+const NEEDS_MATCH = `needs one of ${MATCH_KEYS.join(', ')}`
+
+export const Matcher = z.strictObject(MATCHER).refine(hasMatch, NEEDS_MATCH)
+const FieldMatcher = z.strictObject({ name: StepName, ...MATCHER }).refine(hasMatch, NEEDS_MATCH)
+const ContactAttribute = z.strictObject({ attr: z.string().min(1).max(64), ...MATCHER }).refine(hasMatch, NEEDS_MATCH)
 
 export const Condition = z.union([
   z.strictObject({ open: Name }),
   z.strictObject({ closed: Name }),
   z.strictObject({ caller: Matcher }),
   z.strictObject({ dialed: Matcher }),
-  z.strictObject({ field: Matcher.and(z.object({ name: StepName })) }),
+  z.strictObject({ field: FieldMatcher }),
   z.strictObject({
-    contact: z.union([
-      z.strictObject({ tag: z.string().min(1).max(64) }),
-      Matcher.and(z.object({ attr: z.string().min(1).max(64) })),
-    ]),
+    contact: z.union([z.strictObject({ tag: z.string().min(1).max(64) }), ContactAttribute]),
   }),
   z.strictObject({ team: Name }),
   z.strictObject({

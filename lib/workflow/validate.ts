@@ -3,7 +3,7 @@
  * reachability, loops, schedules' days and hours, placeholders, names used twice.
  * Every rule is listed, with its severity and an example message, in docs/validation.md.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
+import { toE164 } from '../phone/e164.js'
 import { IANAZone } from 'luxon'
 import { buildGraph, describeCycle, findCycles, reachable, type Exit } from './graph.js'
 import { formatPath, type Diagnostic, type Severity } from './issues.js'
@@ -23,7 +23,7 @@ export type Known = {
 export type ValidateOptions = {
   known?: Known
   /** Region for contact numbers written without a country code; default KR. */
-  region?: CountryCode
+  region?: string
 }
 
 type Path = (string | number)[]
@@ -185,16 +185,6 @@ function checkGraph(w: Workflow, report: Report): void {
   // Jumps with no key read in the step between them run back to back, with nothing to stop them.
   const noInput = findCycles(graph, (e) => e.live && !e.afterInput)
   for (const cycle of noInput) report('error', cycle[0]!.path, cycleMessage(cycle))
-  // Otherwise-exits happen when no valid key came: a silent caller goes round such a loop forever.
-  const flagged = new Set(noInput.flat().map((e) => e.from))
-  const silent = (e: Exit) => e.live && (!e.afterInput || e.kind === 'menu-otherwise' || e.kind === 'collect-otherwise')
-  for (const cycle of findCycles(graph, silent))
-    if (!cycle.some((e) => flagged.has(e.from)))
-      report(
-        'warning',
-        cycle[0]!.path,
-        `loop without valid input: ${describeCycle(cycle)}: a caller who presses nothing goes round it forever`,
-      )
 }
 
 function checkWorkflow(w: Workflow, report: Report, names: Names, fieldsAnywhere: ReadonlySet<string>): void {
@@ -271,8 +261,8 @@ function checkSchedule(s: Schedule, report: Report): void {
   }
 }
 
-function e164(number: string, region: CountryCode): string {
-  return parsePhoneNumberFromString(number, region)?.number ?? number.replace(/[^0-9+]/g, '')
+function e164(number: string, region: string): string {
+  return toE164(number, region) ?? number.replace(/[^0-9+]/g, '')
 }
 
 /** Names defined twice within a kind: an error on the later one, naming the earlier. */
