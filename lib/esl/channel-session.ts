@@ -1,0 +1,41 @@
+/**
+ * What the call layer needs from one outbound Event Socket connection. EslSession implements it
+ * over a socket; tests may fake it.
+ */
+
+/** A CHANNEL_* event as FreeSWITCH sent it (JSON values are strings, a few variables arrays). */
+export type ChannelEvent = {
+  readonly name: string
+  header(name: string): string | undefined
+  /** `variable_<name>`. */
+  variable(name: string): string | undefined
+}
+
+/** The connection closed before the awaited answer came. */
+export class SessionClosed extends Error {
+  override readonly name = 'SessionClosed' as const
+}
+
+/** FreeSWITCH answered a command with `-ERR …`. */
+export class CommandFailed extends Error {
+  override readonly name = 'CommandFailed' as const
+}
+
+export type ChannelSession = {
+  /** The channel's Unique-ID. */
+  readonly uuid: string
+  /** Resolves once the channel is hung up (CHANNEL_HANGUP, a disconnect notice or the socket closing). */
+  readonly ended: Promise<{ cause: string }>
+  readonly isEnded: boolean
+  /**
+   * Runs one application and resolves with its CHANNEL_EXECUTE_COMPLETE, which FreeSWITCH sends
+   * even after a hang-up while lingering. Rejects with SessionClosed if the socket closes first.
+   */
+  execute(app: string, arg: string): Promise<ChannelEvent>
+  /** `api …` on this connection; resolves with the response body. */
+  api(command: string): Promise<string>
+  /** Hangs the channel up (no-op once ended). */
+  hangup(cause: string): Promise<void>
+  /** Calls `listener` for each event of that name until the returned function is called. */
+  on(eventName: string, listener: (event: ChannelEvent) => void): () => void
+}

@@ -1,0 +1,243 @@
+/**
+ * One outbound Event Socket connection: FreeSWITCH's `socket` application connected to us for one
+ * channel. Protocol only, no call logic (esl-protocol.md §0):
+ * - `connect` first; its reply carries the channel data, URL-encoded, in the header block;
+ * - `myevents json` (this channel's events only) and `linger` (so the last events arrive after hang-up);
+ * - one command in flight: replies carry no id and pair with commands by order;
+ * - `execute` sends `event-uuid`, registers the waiter before writing, and resolves on the
+ *   CHANNEL_EXECUTE_COMPLETE whose Application-UUID matches;
+ * - a hang-up (CHANNEL_HANGUP, a disconnect notice, the socket closing) ends the call at once;
+ *   `close()` reads the final events, sends `exit` and closes.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
+import type { Logger } from 'pino'
+import { CommandFailed, SessionClosed, type ChannelEvent, type ChannelSession } from './channel-session.js'
+import { readChannelData, type ChannelData } from './channel-data.js'
+import { readFrames, type Frame, type FrameLimits } from './frame.js'
+
+export type SessionOptions = {
+  log: Logger
+  /** Seconds FreeSWITCH keeps the socket after hang-up for the last events. */
+  lingerSeconds: number
+  /** How long to wait for the connect reply before giving up on the peer. */
+  connectTimeoutMs: number
+  /** How long `close()` waits for the final events and for FreeSWITCH to close. */
+  closeTimeoutMs: number
+  limits?: FrameLimits
+}
+
+type Pending = { text: string; resolve(frame: Frame): void; reject(err: Error): void }
+
+class JsonEvent implements ChannelEvent {
+  constructor(private readonly data: Record<string, unknown>) {}
+  get name(): string {
+    return this.header('Event-Name') ?? ''
+  }
+  header(name: string): string | undefined {
+    const v = this.data[name]
+    if (typeof v === 'string') return v
+    return Array.isArray(v) ? v.join(',') : undefined
+  }
+  variable(name: string): string | undefined {
+    return this.header(`variable_${name}`)
+  }
+}
+
+export class EslSession implements ChannelSession {
+  uuid = ''
+  readonly ended: Promise<{ cause: string }>
+  readonly closed: Promise<void>
+  #isEnded = false
+  #isClosed = false
+  #endWith!: (v: { cause: string }) => void
+  #queue: Pending[] = []
+  #inFlight: Pending | undefined
+  #executes = new Map<string, { resolve(event: ChannelEvent): void; reject(err: Error): void }>()
+  #listeners = new Map<string, Set<(event: ChannelEvent) => void>>()
+  #sawHangupComplete = false
+  #onHangupComplete: (() => void) | undefined
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly opts: SessionOptions,
+  ) {
+    this.ended = new Promise((resolve) => (this.#endWith = resolve))
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()))
+    socket.setNoDelay(true)
+    socket.on('error', (err) => opts.log.debug({ err: err.message }, 'socket error'))
+    void this.#pump()
+  }
+
+  get isEnded(): boolean {
+    return this.#isEnded
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      for await (const frame of readFrames(this.socket, this.opts.log, this.opts.limits)) this.#dispatch(frame)
+    } catch (err) {
+      this.opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'closing: bad data from FreeSWITCH')
+    } finally {
+      this.#onClosed()
+    }
+  }
+
+  #dispatch(frame: Frame): void {
+    const type = frame.headers.get('Content-Type')
+    if (type === 'command/reply' || type === 'api/response') {
+      const pending = this.#inFlight
+      this.#inFlight = undefined
+      if (pending) pending.resolve(frame)
+      else this.opts.log.warn({ type }, 'reply with no command in flight')
+      this.#writeNext()
+      return
+    }
+    if (type === 'text/event-json') {
+      if (!frame.body) return
+      let data: unknown
+      try {
+        data = JSON.parse(frame.body.toString('utf8'))
+      } catch {
+        this.opts.log.warn('unparsable JSON event')
+        return
+      }
+      if (typeof data === 'object' && data !== null) this.#onEvent(new JsonEvent(data as Record<string, unknown>))
+      return
+    }
+    if (type === 'text/disconnect-notice') {
+      this.#end(frame.headers.get('Content-Disposition') === 'linger' ? 'hangup (linger)' : 'disconnected')
+      return
+    }
+    this.opts.log.debug({ type }, 'ignored frame')
+  }
+
+  #onEvent(event: ChannelEvent): void {
+    const name = event.name
+    if (name === 'CHANNEL_EXECUTE_COMPLETE') {
+      const id = event.header('Application-UUID')
+      const waiter = id === undefined ? undefined : this.#executes.get(id)
+      if (waiter) {
+        this.#executes.delete(id!)
+        waiter.resolve(event)
+      }
+    } else if (name === 'CHANNEL_HANGUP') {
+      this.#end(event.header('Hangup-Cause') ?? 'NORMAL_CLEARING')
+    } else if (name === 'CHANNEL_HANGUP_COMPLETE') {
+      this.#end(event.header('Hangup-Cause') ?? 'NORMAL_CLEARING')
+      this.#sawHangupComplete = true
+      this.#onHangupComplete?.()
+    }
+    for (const listener of this.#listeners.get(name) ?? []) listener(event)
+  }
+
+  #end(cause: string): void {
+    if (this.#isEnded) return
+    this.#isEnded = true
+    this.#endWith({ cause })
+  }
+
+  #onClosed(): void {
+    if (this.#isClosed) return
+    this.#isClosed = true
+    this.#end('socket closed')
+    this.#onHangupComplete?.()
+    // Nothing is left dangling: every command and application still awaited learns the socket is gone.
+    const err = new SessionClosed('the Event Socket connection closed')
+    for (const p of [...(this.#inFlight ? [this.#inFlight] : []), ...this.#queue]) p.reject(err)
+    this.#inFlight = undefined
+    this.#queue = []
+    for (const waiter of this.#executes.values()) waiter.reject(err)
+    this.#executes.clear()
+    this.socket.destroy()
+  }
+
+  #send(text: string): Promise<Frame> {
+    if (this.#isClosed) return Promise.reject(new SessionClosed('the Event Socket connection closed'))
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ text, resolve, reject })
+      this.#writeNext()
+    })
+  }
+
+  #writeNext(): void {
+    if (this.#inFlight || this.#isClosed) return
+    const next = this.#queue.shift()
+    if (!next) return
+    this.#inFlight = next
+    this.socket.write(next.text)
+  }
+
+  async #command(text: string): Promise<string> {
+    const reply = await this.#send(text)
+    const replyText = reply.headers.get('Reply-Text') ?? ''
+    if (replyText.startsWith('-')) throw new CommandFailed(`${text.split('\n')[0]}: ${replyText}`)
+    return replyText
+  }
+
+  /** connect, subscribe, linger: resolves with the channel data, or rejects and closes the socket. */
+  async start(): Promise<ChannelData> {
+    const timer = setTimeout(() => {
+      this.opts.log.warn('no connect reply in time: closing')
+      this.socket.destroy()
+    }, this.opts.connectTimeoutMs)
+    try {
+      const data = readChannelData((await this.#send('connect\n\n')).headers)
+      this.uuid = data.uniqueId
+      await this.#command('myevents json\n\n')
+      await this.#command(`linger ${this.opts.lingerSeconds}\n\n`)
+      return data
+    } catch (err) {
+      this.socket.destroy()
+      throw err
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  execute(app: string, arg: string): Promise<ChannelEvent> {
+    const id = randomUUID()
+    // Registered before the write: the completion can arrive right behind the +OK.
+    const complete = new Promise<ChannelEvent>((resolve, reject) => this.#executes.set(id, { resolve, reject }))
+    // If the command itself fails, nobody awaits the completion; its rejection is expected then.
+    complete.catch(() => {})
+    const lines = ['sendmsg', 'call-command: execute', `execute-app-name: ${app}`]
+    if (arg !== '') lines.push(`execute-app-arg: ${arg}`)
+    lines.push(`event-uuid: ${id}`)
+    return this.#command(`${lines.join('\n')}\n\n`).then(
+      () => complete,
+      (err: Error) => {
+        this.#executes.delete(id)
+        throw err
+      },
+    )
+  }
+
+  async api(command: string): Promise<string> {
+    const reply = await this.#send(`api ${command}\n\n`)
+    return reply.body?.toString('utf8') ?? ''
+  }
+
+  async hangup(cause: string): Promise<void> {
+    if (this.#isEnded) return
+    await this.#command(`sendmsg\ncall-command: hangup\nhangup-cause: ${cause}\n\n`)
+  }
+
+  on(eventName: string, listener: (event: ChannelEvent) => void): () => void {
+    let set = this.#listeners.get(eventName)
+    if (!set) this.#listeners.set(eventName, (set = new Set()))
+    set.add(listener)
+    return () => set.delete(listener)
+  }
+
+  /** After the call: wait (bounded) for CHANNEL_HANGUP_COMPLETE, then `exit` and wait for the close. */
+  async close(): Promise<void> {
+    if (this.#isClosed) return
+    const bounded = <T>(p: Promise<T>) =>
+      Promise.race([p, new Promise<void>((resolve) => setTimeout(resolve, this.opts.closeTimeoutMs).unref())])
+    if (!this.#sawHangupComplete) await bounded(new Promise<void>((resolve) => (this.#onHangupComplete = resolve)))
+    await bounded(this.#command('exit\n\n').catch(() => undefined))
+    await bounded(this.closed)
+    this.socket.destroy()
+  }
+}
