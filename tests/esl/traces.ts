@@ -79,3 +79,38 @@ export function asStream(chunks: readonly Buffer[]): AsyncIterable<Buffer> {
     },
   }
 }
+
+export type SentCommand = {
+  /** The command line, e.g. `sendmsg` or `api uuid_break … all`. */
+  line: string
+  /** Header lines in order, split at the first `: `. */
+  headers: [string, string][]
+  body: string | undefined
+  /** The command exactly as sent. */
+  bytes: string
+}
+
+/** The commands of a `.sent.raw` trace: a line, headers, a blank line, and a body when there is a content-length. */
+export function sentCommands(raw: Buffer): SentCommand[] {
+  const text = raw.toString('utf8')
+  const commands: SentCommand[] = []
+  for (let at = 0; at < text.length;) {
+    const blank = text.indexOf('\n\n', at)
+    if (blank < 0) throw new Error(`sent trace ends inside a command at ${at}`)
+    const [line = '', ...rest] = text.slice(at, blank).split('\n')
+    const headers = rest.map((header): [string, string] => {
+      const colon = header.indexOf(': ')
+      return colon < 0 ? [header, ''] : [header.slice(0, colon), header.slice(colon + 2)]
+    })
+    const length = headers.find(([name]) => name.toLowerCase() === 'content-length')?.[1]
+    const end = blank + 2 + (length === undefined ? 0 : Number(length))
+    commands.push({
+      line,
+      headers,
+      body: length === undefined ? undefined : text.slice(blank + 2, end),
+      bytes: text.slice(at, end),
+    })
+    at = end
+  }
+  return commands
+}
