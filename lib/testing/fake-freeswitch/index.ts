@@ -1,0 +1,7 @@
+export { FakeFreeSwitch, type FakeFreeSwitchOptions } from './fake-freeswitch.js'
+export { FakeCall, type CallOptions, type ChannelOptions } from './call.js'
+export type { CallScript, KeyInput, LegOutcome, BridgeAttempt } from './script.js'
+export type { CallResult, ReceivedCommand, ExecutedApp, Expansion, HangupBy, SentFrame } from './result.js'
+export type { MediaLengths } from './media.js'
+export type { SplitMode } from './writer.js'
+export { replayTrace, TRACES, type TraceName } from './traces.js'
