@@ -98,7 +98,7 @@ export class EslCall implements Call {
   async readKeys(req: ReadKeysRequest): Promise<ReadKeysResult> {
     const file = await this.opts.media.file(req.prompt)
     const done = await this.#media('play_and_get_digits', pagdArgs(req, file))
-    return readDigitsResult((name) => done.variable(name), req)
+    return readDigitsResult((name) => done.variableText(name), req)
   }
 
   async ring(req: RingRequest): Promise<RingResult> {
@@ -108,7 +108,9 @@ export class EslCall implements Call {
       // Without continue_on_fail most failures hang the caller up (fixture bridge_nocof-plain);
       // hangup_after_bridge=false keeps the call ours after the agent hangs up, to record it.
       await this.session.api(
-        `uuid_setvar_multi ${this.id} continue_on_fail=true;hangup_after_bridge=false;transfer_ringback=${this.opts.holdMusic}`,
+        'uuid_setvar_multi',
+        this.id,
+        `continue_on_fail=true;hangup_after_bridge=false;transfer_ringback=${this.opts.holdMusic}`,
       )
       this.#preparedBridge = true
     }
@@ -118,9 +120,9 @@ export class EslCall implements Call {
       if (bridgedAt !== undefined) return
       bridgedAt = this.#now()
       // Each leg carries `ivr_agent` (dial-string.ts); ask the answering leg which agent it is.
-      const other = e.header('Other-Leg-Unique-ID')
+      const other = e.text('Other-Leg-Unique-ID')
       if (req.targets.length > 1 && other !== undefined && UUID.test(other))
-        whoAnswered = this.session.api(`uuid_getvar ${other} ivr_agent`).then(
+        whoAnswered = this.session.api('uuid_getvar', other, 'ivr_agent').then(
           (v) => v.trim(),
           () => undefined,
         )
@@ -137,7 +139,7 @@ export class EslCall implements Call {
       if (bridgedAt === undefined) throw new CallEnded('socket closed')
       return this.#answered(req, bridgedAt, whoAnswered)
     }
-    const reading = readBridge((name) => done.variable(name))
+    const reading = readBridge((name) => done.variableText(name))
     if (reading.outcome === 'caller-left') throw new CallEnded(reading.cause)
     if (reading.outcome === 'answered') return this.#answered(req, bridgedAt ?? this.#now(), whoAnswered)
     return { outcome: reading.outcome, cause: reading.cause }
@@ -162,7 +164,7 @@ export class EslCall implements Call {
     } catch (err) {
       if (!(err instanceof SessionClosed)) throw err
     }
-    const ms = Number(done?.variable('record_ms') ?? 0)
+    const ms = Number(done?.variableText('record_ms') ?? 0)
     const seconds = Number.isFinite(ms) ? Math.round(ms / 100) / 10 : 0
     const recorded = seconds >= this.opts.minRecordingSeconds
     return recorded ? { recorded, path, seconds } : { recorded, seconds }
@@ -181,7 +183,7 @@ export class EslCall implements Call {
     this.#hold = undefined
     if (this.session.isEnded) return
     // Stops the playback on this channel (fixture break_moh); its EXECUTE_COMPLETE then arrives.
-    await this.session.api(`uuid_break ${this.id} all`)
+    await this.session.api('uuid_break', this.id, 'all')
     await Promise.race([hold.catch(() => {}), this.session.ended])
   }
 

@@ -3,12 +3,12 @@
  * over a socket; tests may fake it.
  */
 
-/** A CHANNEL_* event as FreeSWITCH sent it (JSON values are strings, a few variables arrays). */
+/** A CHANNEL_* event as FreeSWITCH sent it (EslEvent in event.ts); values in FreeSWITCH's string form. */
 export type ChannelEvent = {
   readonly name: string
-  header(name: string): string | undefined
+  text(header: string): string | undefined
   /** `variable_<name>`. */
-  variable(name: string): string | undefined
+  variableText(name: string): string | undefined
 }
 
 /** The connection closed before the awaited answer came. */
@@ -32,8 +32,8 @@ export type ChannelSession = {
    * even after a hang-up while lingering. Rejects with SessionClosed if the socket closes first.
    */
   execute(app: string, arg: string): Promise<ChannelEvent>
-  /** `api …` on this connection; resolves with the response body. */
-  api(command: string): Promise<string>
+  /** `api NAME ARGS…` on this connection; resolves with the response body. */
+  api(name: string, ...args: string[]): Promise<string>
   /** Hangs the channel up (no-op once ended). */
   hangup(cause: string): Promise<void>
   /** Calls `listener` for each event of that name until the returned function is called. */

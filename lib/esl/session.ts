@@ -14,6 +14,8 @@ import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
 import { CommandFailed, SessionClosed, type ChannelEvent, type ChannelSession } from './channel-session.js'
 import { readChannelData, type ChannelData } from './channel-data.js'
+import * as wire from './command.js'
+import { EslEvent } from './event.js'
 import { readFrames, type Frame, type FrameLimits } from './frame.js'
 
 export type SessionOptions = {
@@ -28,21 +30,6 @@ export type SessionOptions = {
 }
 
 type Pending = { text: string; resolve(frame: Frame): void; reject(err: Error): void }
-
-class JsonEvent implements ChannelEvent {
-  constructor(private readonly data: Record<string, unknown>) {}
-  get name(): string {
-    return this.header('Event-Name') ?? ''
-  }
-  header(name: string): string | undefined {
-    const v = this.data[name]
-    if (typeof v === 'string') return v
-    return Array.isArray(v) ? v.join(',') : undefined
-  }
-  variable(name: string): string | undefined {
-    return this.header(`variable_${name}`)
-  }
-}
 
 export class EslSession implements ChannelSession {
   uuid = ''
@@ -93,16 +80,13 @@ export class EslSession implements ChannelSession {
       this.#writeNext()
       return
     }
-    if (type === 'text/event-json') {
-      if (!frame.body) return
-      let data: unknown
+    if (type === 'text/event-json' || type === 'text/event-plain') {
       try {
-        data = JSON.parse(frame.body.toString('utf8'))
-      } catch {
-        this.opts.log.warn('unparsable JSON event')
-        return
+        const event = EslEvent.fromFrame(frame)
+        if (event) this.#onEvent(event)
+      } catch (err) {
+        this.opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'malformed event ignored')
       }
-      if (typeof data === 'object' && data !== null) this.#onEvent(new JsonEvent(data as Record<string, unknown>))
       return
     }
     if (type === 'text/disconnect-notice') {
@@ -112,19 +96,19 @@ export class EslSession implements ChannelSession {
     this.opts.log.debug({ type }, 'ignored frame')
   }
 
-  #onEvent(event: ChannelEvent): void {
+  #onEvent(event: EslEvent): void {
     const name = event.name
     if (name === 'CHANNEL_EXECUTE_COMPLETE') {
-      const id = event.header('Application-UUID')
+      const id = event.applicationUuid
       const waiter = id === undefined ? undefined : this.#executes.get(id)
       if (waiter) {
         this.#executes.delete(id!)
         waiter.resolve(event)
       }
     } else if (name === 'CHANNEL_HANGUP') {
-      this.#end(event.header('Hangup-Cause') ?? 'NORMAL_CLEARING')
+      this.#end(event.hangupCause ?? 'NORMAL_CLEARING')
     } else if (name === 'CHANNEL_HANGUP_COMPLETE') {
-      this.#end(event.header('Hangup-Cause') ?? 'NORMAL_CLEARING')
+      this.#end(event.hangupCause ?? 'NORMAL_CLEARING')
       this.#sawHangupComplete = true
       this.#onHangupComplete?.()
     }
@@ -182,10 +166,10 @@ export class EslSession implements ChannelSession {
       this.socket.destroy()
     }, this.opts.connectTimeoutMs)
     try {
-      const data = readChannelData((await this.#send('connect\n\n')).headers)
+      const data = readChannelData((await this.#send(wire.connect())).headers)
       this.uuid = data.uniqueId
-      await this.#command('myevents json\n\n')
-      await this.#command(`linger ${this.opts.lingerSeconds}\n\n`)
+      await this.#command(wire.myevents('json'))
+      await this.#command(wire.linger(this.opts.lingerSeconds))
       return data
     } catch (err) {
       this.socket.destroy()
@@ -201,10 +185,14 @@ export class EslSession implements ChannelSession {
     const complete = new Promise<ChannelEvent>((resolve, reject) => this.#executes.set(id, { resolve, reject }))
     // If the command itself fails, nobody awaits the completion; its rejection is expected then.
     complete.catch(() => {})
-    const lines = ['sendmsg', 'call-command: execute', `execute-app-name: ${app}`]
-    if (arg !== '') lines.push(`execute-app-arg: ${arg}`)
-    lines.push(`event-uuid: ${id}`)
-    return this.#command(`${lines.join('\n')}\n\n`).then(
+    let text: string
+    try {
+      text = wire.execute({ app, ...(arg === '' ? {} : { arg }), uuid: id })
+    } catch (err) {
+      this.#executes.delete(id)
+      return Promise.reject(err)
+    }
+    return this.#command(text).then(
       () => complete,
       (err: Error) => {
         this.#executes.delete(id)
@@ -213,14 +201,15 @@ export class EslSession implements ChannelSession {
     )
   }
 
-  async api(command: string): Promise<string> {
-    const reply = await this.#send(`api ${command}\n\n`)
+  /** `api NAME ARGS…`: the response body. Arguments are checked (no line breaks, no `${`). */
+  async api(name: string, ...args: string[]): Promise<string> {
+    const reply = await this.#send(wire.api(name, ...args))
     return reply.body?.toString('utf8') ?? ''
   }
 
   async hangup(cause: string): Promise<void> {
     if (this.#isEnded) return
-    await this.#command(`sendmsg\ncall-command: hangup\nhangup-cause: ${cause}\n\n`)
+    await this.#command(wire.hangup(cause))
   }
 
   on(eventName: string, listener: (event: ChannelEvent) => void): () => void {
@@ -236,7 +225,7 @@ export class EslSession implements ChannelSession {
     const bounded = <T>(p: Promise<T>) =>
       Promise.race([p, new Promise<void>((resolve) => setTimeout(resolve, this.opts.closeTimeoutMs).unref())])
     if (!this.#sawHangupComplete) await bounded(new Promise<void>((resolve) => (this.#onHangupComplete = resolve)))
-    await bounded(this.#command('exit\n\n').catch(() => undefined))
+    await bounded(this.#command(wire.exit()).catch(() => undefined))
     await bounded(this.closed)
     this.socket.destroy()
   }
