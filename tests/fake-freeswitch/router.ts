@@ -8,6 +8,8 @@ import { FrameReader, get, type Frame } from './frames.js'
 export class Connection {
   readonly frames: Frame[] = []
   readonly closed: Promise<void>
+  /** Reads the socket delivered: more than frames when writes were split. */
+  chunks = 0
   #reader = new FrameReader()
   #read = 0
   #waiting: (() => void) | undefined
@@ -15,6 +17,7 @@ export class Connection {
 
   constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
+      this.chunks++
       this.frames.push(...this.#reader.push(chunk))
       this.#notify()
     })

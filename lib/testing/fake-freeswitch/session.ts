@@ -86,6 +86,20 @@ export class Session {
 
   /** Queues a `sendmsg` for the channel thread; `done` runs once it has been carried out. */
   enqueue(packet: Packet, done?: () => void): void {
+    if (!this.channel.up) {
+      // The channel thread has left the park loop: nothing parses private events any more.
+      const name = header(packet, 'execute-app-name')
+      if (name)
+        this.apps.push({
+          name,
+          arg: header(packet, 'execute-app-arg'),
+          depth: 0,
+          startedAt: this.#now,
+          skipped: 'channel down',
+        })
+      done?.()
+      return
+    }
     this.#queue.push(done ? { packet, done } : { packet })
     // The channel thread picks it up after the listener has replied `+OK`.
     setImmediate(() => this.#wakeUp())
