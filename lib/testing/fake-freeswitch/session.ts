@@ -81,28 +81,24 @@ export class Session {
   /** Parks the channel and runs it until it is down, then fires the end of the call. */
   async run(): Promise<void> {
     await this.#wait(Infinity, false, this.settings.idleSpeed)
+    for (const { packet, done } of this.#queue.splice(0)) this.#skip(packet, done)
     this.#teardown()
   }
 
   /** Queues a `sendmsg` for the channel thread; `done` runs once it has been carried out. */
   enqueue(packet: Packet, done?: () => void): void {
-    if (!this.channel.up) {
-      // The channel thread has left the park loop: nothing parses private events any more.
-      const name = header(packet, 'execute-app-name')
-      if (name)
-        this.apps.push({
-          name,
-          arg: header(packet, 'execute-app-arg'),
-          depth: 0,
-          startedAt: this.#now,
-          skipped: 'channel down',
-        })
-      done?.()
-      return
-    }
+    if (!this.channel.up) return this.#skip(packet, done)
     this.#queue.push(done ? { packet, done } : { packet })
     // The channel thread picks it up after the listener has replied `+OK`.
     setImmediate(() => this.#wakeUp())
+  }
+
+  /** The channel thread has left the park loop: nothing parses private events any more. */
+  #skip(packet: Packet, done?: () => void): void {
+    const name = header(packet, 'execute-app-name')
+    const arg = header(packet, 'execute-app-arg')
+    if (name) this.apps.push({ name, arg, depth: 0, startedAt: this.#now, skipped: 'channel down' })
+    done?.()
   }
 
   requestBreak(): void {
