@@ -1,0 +1,278 @@
+/**
+ * The database tables (drizzle pg-core). `drizzle-kit generate` turns this file into the SQL
+ * migrations in sql/migrations/, so it imports nothing but drizzle and types. The SQL runs on
+ * PostgreSQL 15 and up and on the embedded PGlite (PostgreSQL 18).
+ */
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+  type AnyPgColumn,
+  type PgTableExtraConfigValue,
+} from 'drizzle-orm/pg-core'
+import type { Schedule, Workflow } from '../workflow/schema.js'
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+const created = () => at('created_at').notNull().defaultNow()
+const updated = () => at('updated_at').notNull().defaultNow()
+const id = () => integer('id').primaryKey().generatedAlwaysAsIdentity()
+
+export const workflows = pgTable(
+  'workflows',
+  {
+    id: id(),
+    name: text('name').notNull().unique(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Null only inside the transaction that creates the workflow and its first version. */
+    currentVersion: integer('current_version'),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t): PgTableExtraConfigValue[] => [
+    foreignKey({
+      name: 'workflows_current_version_fk',
+      columns: [t.id, t.currentVersion],
+      foreignColumns: [workflowVersions.workflowId, workflowVersions.version],
+    }),
+  ],
+)
+
+/** Never updated: a change is a new version. */
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    workflowId: integer('workflow_id')
+      .notNull()
+      .references((): AnyPgColumn => workflows.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    /** The parsed document with its defaults and an explicit `start`. */
+    document: jsonb('document').$type<Workflow>().notNull(),
+    /** JSONB does not keep key order: the order the steps were written in, for export. */
+    stepOrder: text('step_order').array().notNull(),
+    /** sha256 of the canonical JSON (sorted keys) of `document`. */
+    checksum: text('checksum').notNull(),
+    importedAt: at('imported_at').notNull().defaultNow(),
+    importedBy: text('imported_by').notNull(),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.version] })],
+)
+
+export const numberBindings = pgTable(
+  'number_bindings',
+  {
+    /** E.164. */
+    number: text('number').primaryKey(),
+    workflowId: integer('workflow_id')
+      .notNull()
+      .references(() => workflows.id),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [index('number_bindings_workflow_idx').on(t.workflowId)],
+)
+
+export const schedules = pgTable('schedules', {
+  id: id(),
+  name: text('name').notNull().unique(),
+  document: jsonb('document').$type<Schedule>().notNull(),
+  createdAt: created(),
+  updatedAt: updated(),
+})
+
+export const TEAM_STRATEGIES = ['simultaneous', 'sequential', 'round-robin', 'longest-idle'] as const
+export const AGENT_STATUSES = ['available', 'away', 'offline'] as const
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: id(),
+    name: text('name').notNull().unique(),
+    title: text('title'),
+    strategy: text('strategy', { enum: TEAM_STRATEGIES }).notNull().default('simultaneous'),
+    ringSeconds: integer('ring_seconds').notNull().default(20),
+    /** How many round-robin turns the team has taken. */
+    rrCursor: integer('rr_cursor').notNull().default(0),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [
+    check('teams_strategy_check', sql`${t.strategy} in ('simultaneous', 'sequential', 'round-robin', 'longest-idle')`),
+    check('teams_ring_seconds_check', sql`${t.ringSeconds} between 1 and 3600`),
+  ],
+)
+
+export const agents = pgTable(
+  'agents',
+  {
+    id: id(),
+    name: text('name').notNull().unique(),
+    title: text('title'),
+    dial: text('dial').notNull(),
+    status: text('status', { enum: AGENT_STATUSES }).notNull().default('available'),
+    /** The call (FreeSWITCH Unique-ID) ringing or talking to this agent, until `lease_until`. */
+    reservedBy: text('reserved_by'),
+    leaseUntil: at('lease_until'),
+    lastCallEnd: at('last_call_end'),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [
+    check('agents_status_check', sql`${t.status} in ('available', 'away', 'offline')`),
+    index('agents_reserved_by_idx')
+      .on(t.reservedBy)
+      .where(sql`${t.reservedBy} is not null`),
+  ],
+)
+
+export const agentTeams = pgTable(
+  'agent_teams',
+  {
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => agents.id, { onDelete: 'cascade' }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.teamId] }), index('agent_teams_team_idx').on(t.teamId)],
+)
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    /** E.164. */
+    number: text('number').notNull().unique(),
+    name: text('name'),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default({}),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [index('contacts_tags_idx').using('gin', t.tags)],
+)
+
+export const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup'] as const
+export const INBOX_REASONS = ['queue_abandoned', 'workflow_hangup', 'voicemail'] as const
+
+export const calls = pgTable(
+  'calls',
+  {
+    /** FreeSWITCH's Unique-ID of the caller's channel. */
+    id: text('id').primaryKey(),
+    caller: text('caller').notNull(),
+    callerName: text('caller_name').notNull().default(''),
+    dialed: text('dialed').notNull(),
+    workflow: text('workflow').notNull(),
+    workflowVersion: integer('workflow_version'),
+    startedAt: at('started_at').notNull(),
+    answeredAt: at('answered_at'),
+    endedAt: at('ended_at').notNull(),
+    outcome: text('outcome', { enum: OUTCOMES }).notNull(),
+    inboxReason: text('inbox_reason', { enum: INBOX_REASONS }),
+    team: text('team'),
+    agent: text('agent'),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    fields: jsonb('fields').$type<Record<string, string>>().notNull().default({}),
+    steps: text('steps')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    queueSeconds: doublePrecision('queue_seconds').notNull().default(0),
+    talkSeconds: doublePrecision('talk_seconds').notNull().default(0),
+    /** When the row was written: later than ended_at for calls replayed from the spool. */
+    recordedAt: at('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('calls_outcome_check', sql`${t.outcome} in ('connected', 'abandoned', 'missed', 'voicemail', 'hangup')`),
+    index('calls_started_at_idx').on(t.startedAt),
+    index('calls_caller_idx').on(t.caller, t.startedAt),
+  ],
+)
+
+export const callEvents = pgTable(
+  'call_events',
+  {
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    /** Milliseconds since the call started. */
+    atMs: integer('at_ms').notNull(),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.seq] })],
+)
+
+export const inbox = pgTable(
+  'inbox',
+  {
+    id: id(),
+    callId: text('call_id')
+      .notNull()
+      .unique()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    reason: text('reason', { enum: INBOX_REASONS }).notNull(),
+    caller: text('caller').notNull(),
+    dialed: text('dialed').notNull(),
+    team: text('team'),
+    fields: jsonb('fields').$type<Record<string, string>>().notNull().default({}),
+    waitSeconds: doublePrecision('wait_seconds').notNull().default(0),
+    recordingPath: text('recording_path'),
+    recordingSeconds: doublePrecision('recording_seconds'),
+    /** When the call ended. */
+    createdAt: at('created_at').notNull(),
+    resolvedAt: at('resolved_at'),
+    note: text('note'),
+  },
+  (t) => [
+    check('inbox_reason_check', sql`${t.reason} in ('queue_abandoned', 'workflow_hangup', 'voicemail')`),
+    index('inbox_open_idx')
+      .on(t.createdAt)
+      .where(sql`${t.resolvedAt} is null`),
+  ],
+)
+
+export const SMS_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const
+
+export const smsOutbox = pgTable(
+  'sms_outbox',
+  {
+    /** Chosen by the router, so a message replayed from the spool is stored once. */
+    id: uuid('id').primaryKey(),
+    /** No foreign key: the message is queued during the call, its calls row is written at the end. */
+    callId: text('call_id').notNull(),
+    toNumber: text('to_number').notNull(),
+    text: text('text').notNull(),
+    status: text('status', { enum: SMS_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: created(),
+    sentAt: at('sent_at'),
+    error: text('error'),
+  },
+  (t) => [
+    check('sms_outbox_status_check', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),
+    index('sms_outbox_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('sms_outbox_call_idx').on(t.callId),
+  ],
+)

@@ -1,0 +1,39 @@
+import t from 'tap'
+import { sql } from 'drizzle-orm'
+import { migrateStore, rows } from '../../lib/store/db.js'
+import { dbKind, testStore } from '../helpers/db.js'
+
+t.test(`migrations apply to an empty database, and again with no change (${dbKind})`, async (t) => {
+  const store = await testStore(t, { migrate: false })
+  await migrateStore(store)
+  const tables = async () =>
+    (
+      await rows<{ name: string }>(
+        store.db,
+        sql`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`,
+      )
+    ).map((r) => r.name)
+  const first = await tables()
+  t.same(first, [
+    'agent_teams',
+    'agents',
+    'call_events',
+    'calls',
+    'contacts',
+    'inbox',
+    'number_bindings',
+    'schedules',
+    'sms_outbox',
+    'teams',
+    'workflow_versions',
+    'workflows',
+  ])
+  const applied = async () =>
+    (await rows<{ n: number }>(store.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`))[0]?.n
+  const count = await applied()
+  t.ok(count && count > 0, 'migrations are recorded')
+  await migrateStore(store)
+  await Promise.all([migrateStore(store), migrateStore(store)])
+  t.same(await tables(), first)
+  t.equal(await applied(), count, 'nothing applied twice')
+})
