@@ -1,5 +1,6 @@
 /** The end of a call: hangup sequence with and without linger, lost events, exit and close while the call is up. */
 import t from 'tap'
+import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { exec, router, start, summary, withCall } from './helpers.js'
 import type { Connection } from './router.js'
 
@@ -128,7 +129,6 @@ t.test('a scripted hangup while parked, after some virtual time', async (t) => {
 })
 
 t.test('FakeCall.hangup: the test hangs the caller up whenever it likes', async (t) => {
-  const { FakeFreeSwitch } = await import('../../lib/testing/fake-freeswitch/index.js')
   const call = new FakeFreeSwitch({ seed: 3 }).call({ port: router.port })
   const c = await router.accept()
   await start(c)

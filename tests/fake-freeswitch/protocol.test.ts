@@ -1,9 +1,10 @@
 /** The listener's protocol: connect reply, first packet, the full gate, exact replies, subscriptions, formats. */
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { replayTrace } from '../../lib/testing/fake-freeswitch/index.js'
+import { FakeFreeSwitch, replayTrace } from '../../lib/testing/fake-freeswitch/index.js'
 import { eventOf, get, readFrames } from './frames.js'
 import { exec, router, start, summary, withCall } from './helpers.js'
+import { Router } from './router.js'
 
 t.teardown(() => router.close())
 
@@ -198,4 +199,14 @@ t.test('bgapi: the Job-UUID reply, then BACKGROUND_JOB only when subscribed', as
     t.equal(eventOf(job!)['Event-Name'], 'BACKGROUND_JOB')
     t.equal(eventOf(job!)['_body'], '0\n')
   })
+})
+
+t.test('nobody listening: the result says so', async (t) => {
+  const closed = await Router.start()
+  const port = closed.port
+  await closed.close()
+  const result = await new FakeFreeSwitch({ seed: 1 }).call({ port }).result
+  t.equal(result.closeReason, 'connection-failed')
+  t.match(result.problems, [/ECONNREFUSED/])
+  t.same(result.commands, [])
 })

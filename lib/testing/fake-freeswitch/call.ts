@@ -162,7 +162,11 @@ export class FakeCall {
       this.#closedBy = this.#closed ? this.#closedBy : 'client'
       this.#disconnect('client-closed')
     })
-    this.#socket.on('error', (error) => this.#problems.push(`socket: ${error.message}`))
+    this.#socket.on('error', (error) => {
+      this.#problems.push(`socket: ${error.message}`)
+      // The first-packet timer starts on connect: without it the connection never came up.
+      if (this.#firstTimer === undefined) this.#closeReason = 'connection-failed'
+    })
   }
 
   /** The caller hangs up now (for tests driving the call from outside). */
@@ -304,7 +308,7 @@ export class FakeCall {
     if (cmd.startsWith('log')) return this.#log(line)
     if (cmd.startsWith('linger')) {
       this.#linger = line[6] === ' ' && line.length > 7 ? parseInt(line.slice(7), 10) || 0 : -1
-      return this.#linger >= 0 ? `+OK will linger ${this.#linger} seconds` : '+OK will linger'
+      return this.#linger !== -1 ? `+OK will linger ${this.#linger} seconds` : '+OK will linger'
     }
     if (cmd.startsWith('nolinger')) {
       this.#linger = undefined
@@ -468,8 +472,8 @@ export class FakeCall {
       `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${this.uuid}\nContent-Disposition: linger\n` +
       `Channel-Name: ${this.channel.name}\nLinger-Time: ${this.#linger}\nContent-Length: 0\n\n`
     this.#write(Buffer.from(notice), { contentType: 'text/disconnect-notice' })
-    if (this.#linger >= 0) {
-      const realMs = (this.#linger * 1000) / this.#switch.idleSpeed
+    if (this.#linger !== -1) {
+      const realMs = (Math.max(0, this.#linger) * 1000) / this.#switch.idleSpeed
       this.#lingerTimer = setTimeout(() => this.#disconnect('linger-timeout'), realMs)
     }
   }

@@ -45,7 +45,7 @@ export type CallResult = {
   apps: ExecutedApp[]
   /** What was written to the client, in order. */
   sent: SentFrame[]
-  /** Events fired after the hangup that never reached the client (`lostEventsAfterHangup`). */
+  /** Events fired after the connection closed (`lostEventsAfterHangup`, or exit/close while the call was up). */
   lost: string[]
   answered: boolean
   hangupCause?: string
@@ -56,7 +56,8 @@ export type CallResult = {
   /** Things the simulator noticed but does not simulate, or protocol misuse. */
   problems: string[]
   closedBy: 'freeswitch' | 'client'
-  closeReason: 'exit' | 'hangup' | 'linger-timeout' | 'first-packet-timeout' | 'client-closed' | 'bad-packet'
+  closeReason:
+    'exit' | 'hangup' | 'linger-timeout' | 'first-packet-timeout' | 'client-closed' | 'bad-packet' | 'connection-failed'
   /** Virtual milliseconds the call lasted. */
   durationMs: number
 }

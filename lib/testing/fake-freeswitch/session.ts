@@ -42,7 +42,6 @@ export type SessionHost = {
 }
 
 type Private = { packet: Packet; done?: () => void }
-type Frame = { app: ExecutedApp; lock: boolean }
 
 const isTrue = (text: string | undefined) => /^(true|yes|on|enabled|active|allow|1)$/i.test(text ?? '')
 
@@ -52,7 +51,8 @@ export class Session {
   hangupBy: HangupBy | undefined
   #now = 0
   #queue: Private[] = []
-  #stack: Frame[] = []
+  /** One entry per running application, outermost first: whether it holds `event-lock`. */
+  #locks: boolean[] = []
   #break = false
   #hangupAt = Infinity
   #wake: (() => void) | undefined
@@ -172,10 +172,6 @@ export class Session {
     })
   }
 
-  #locked(): boolean {
-    return this.#stack.some((frame) => frame.lock)
-  }
-
   /**
    * The one place time passes: waits `ms` virtual milliseconds (Infinity: until something happens), running
    * queued commands meanwhile, ending early on hangup and, when `breakable`, on a break.
@@ -188,7 +184,7 @@ export class Session {
         this.#break = false
         return 'break'
       }
-      const next = this.#locked() ? undefined : this.#queue.shift()
+      const next = this.#locks.includes(true) ? undefined : this.#queue.shift()
       if (next) {
         await this.#process(next)
         continue
@@ -248,7 +244,7 @@ export class Session {
     arg: string | undefined,
     o: { uuid: string | undefined; uuidName: string | undefined; lock: boolean },
   ): Promise<boolean> {
-    const record: ExecutedApp = { name, arg, depth: this.#stack.length, startedAt: this.#now }
+    const record: ExecutedApp = { name, arg, depth: this.#locks.length, startedAt: this.#now }
     if (o.uuid) record.eventUuid = o.uuid
     this.apps.push(record)
     if (!this.channel.up) {
@@ -288,9 +284,9 @@ export class Session {
       this.#hangupPlanned = true
       this.#hangupAt = Math.min(this.#hangupAt, this.#now + (plan.afterMs ?? 0))
     }
-    this.#stack.push({ app: record, lock: o.lock })
+    this.#locks.push(o.lock)
     await app.run(this.#context(), data ?? '')
-    this.#stack.pop()
+    this.#locks.pop()
     if (this.channel.up && this.#now >= this.#hangupAt) this.callerHangup()
     record.endedAt = this.#now
     record.response = vars.text('current_application_response') ?? '_none_'
@@ -396,7 +392,6 @@ export class Session {
       const d = new Date(us / 1000).toISOString()
       return `${d.slice(0, 10)} ${d.slice(11, 19)}`
     }
-    const secs = (us: number) => String(Math.floor(us / 1e6))
     vars.set('hangup_cause', cause)
     vars.set('hangup_cause_q850', String(q850(cause)))
     vars.set('digits_dialed', this.#digits || 'none')
@@ -407,29 +402,22 @@ export class Session {
     if (t.progress) vars.set('progress_stamp', stamp(t.progress))
     if (t.progressMedia) vars.set('progress_media_stamp', stamp(t.progressMedia))
     vars.set('end_stamp', stamp(end))
-    const epochs: [string, number][] = [
-      ['start', t.created],
-      ['profile_start', t.profileCreated],
-      ['answer', t.answered],
-      ['bridge', t.bridged],
-      ['last_hold', t.lastHold],
-    ]
-    for (const [name, us] of epochs) {
-      vars.set(`${name}_epoch`, secs(us))
+    const epoch = (name: string, us: number) => {
+      vars.set(`${name}_epoch`, String(Math.floor(us / 1e6)))
       vars.set(`${name}_uepoch`, String(us))
     }
+    epoch('start', t.created)
+    epoch('profile_start', t.profileCreated)
+    epoch('answer', t.answered)
+    epoch('bridge', t.bridged)
+    epoch('last_hold', t.lastHold)
     vars.set('hold_accum_seconds', '0')
     vars.set('hold_accum_usec', '0')
     vars.set('hold_accum_ms', '0')
-    for (const [name, us] of [
-      ['resurrect', t.resurrect],
-      ['progress', t.progress],
-      ['progress_media', t.progressMedia],
-      ['end', end],
-    ] as [string, number][]) {
-      vars.set(`${name}_epoch`, secs(us))
-      vars.set(`${name}_uepoch`, String(us))
-    }
+    epoch('resurrect', t.resurrect)
+    epoch('progress', t.progress)
+    epoch('progress_media', t.progressMedia)
+    epoch('end', end)
     const last = [...this.apps].reverse().find((app) => !app.skipped)
     if (last) {
       vars.set('last_app', last.name)
@@ -437,19 +425,18 @@ export class Session {
     }
     vars.set('caller_id', `"${channel.profile.callerIdName}" <${channel.profile.callerIdNumber}>`)
     const span = (from: number, to: number) => (from && to >= from ? to - from : 0)
-    const durations: [string, number][] = [
-      ['duration', span(t.created, end)],
-      ['billsec', span(t.answered, end)],
-      ['progresssec', span(t.created, t.progress)],
-      ['answersec', span(t.created, t.answered)],
-      ['waitsec', span(t.created, t.bridged)],
-      ['progress_mediasec', span(t.created, t.progressMedia)],
-      ['flow_billsec', span(t.created, end)],
+    // Each span in seconds, then all in milliseconds, then all in microseconds, under FreeSWITCH's names.
+    const spans: [seconds: string, ms: string, us: string, span: number][] = [
+      ['duration', 'mduration', 'uduration', span(t.created, end)],
+      ['billsec', 'billmsec', 'billusec', span(t.answered, end)],
+      ['progresssec', 'progressmsec', 'progressusec', span(t.created, t.progress)],
+      ['answersec', 'answermsec', 'answerusec', span(t.created, t.answered)],
+      ['waitsec', 'waitmsec', 'waitusec', span(t.created, t.bridged)],
+      ['progress_mediasec', 'progress_mediamsec', 'progress_mediausec', span(t.created, t.progressMedia)],
+      ['flow_billsec', 'flow_billmsec', 'flow_billusec', span(t.created, end)],
     ]
-    for (const [name, us] of durations) vars.set(name, String(Math.floor(us / 1e6)))
-    for (const [name, us] of durations)
-      vars.set(name.replace('sec', 'msec').replace('duration', 'mduration'), String(Math.floor(us / 1000)))
-    for (const [name, us] of durations)
-      vars.set(name.replace('sec', 'usec').replace('duration', 'uduration'), String(us))
+    for (const [name, , , us] of spans) vars.set(name, String(Math.floor(us / 1e6)))
+    for (const [, name, , us] of spans) vars.set(name, String(Math.floor(us / 1000)))
+    for (const [, , name, us] of spans) vars.set(name, String(us))
   }
 }
