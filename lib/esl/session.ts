@@ -204,7 +204,9 @@ export class EslSession implements ChannelSession {
   /** `api NAME ARGS…`: the response body. Arguments are checked (no line breaks, no `${`). */
   async api(name: string, ...args: string[]): Promise<string> {
     const reply = await this.#send(wire.api(name, ...args))
-    return reply.body?.toString('utf8') ?? ''
+    const body = reply.body?.toString('utf8') ?? ''
+    if (body.startsWith('-ERR')) throw new CommandFailed(`api ${name}: ${body.trim()}`)
+    return body
   }
 
   async hangup(cause: string): Promise<void> {

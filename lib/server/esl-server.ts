@@ -119,6 +119,11 @@ export class EslServer {
     }
   }
 
+  /** Resolves once every connection accepted so far is done with. */
+  async whenIdle(): Promise<void> {
+    while (this.#calls.size > 0) await Promise.all([...this.#calls])
+  }
+
   /** Stops accepting, lets live calls finish for up to `drainMs`, then closes what is left. */
   async stop(drainMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()))

@@ -45,6 +45,17 @@ export function runApi(command: string, arg: string, target: ApiTarget): string 
       target.vars.set(name, value)
       return '+OK\n'
     }
+    case 'uuid_setvar_multi': {
+      // `uuid_setvar_multi <uuid> <var>=<value>;<var>=<value>…`, values stored literally (mod_commands.c).
+      const [uuid, list] = args(arg, 2)
+      if (!uuid || !list) return '-USAGE: <uuid> <var>=<value>;<var>=<value>...\n'
+      if (uuid !== target.uuid) return noChannel
+      for (const pair of list.split(';')) {
+        const eq = pair.indexOf('=')
+        if (eq > 0) target.vars.set(pair.slice(0, eq), pair.slice(eq + 1))
+      }
+      return '+OK\n'
+    }
     case 'uuid_break': {
       const [uuid] = args(arg, 2)
       if (!uuid) return '-USAGE: <uuid> [all]\n'
