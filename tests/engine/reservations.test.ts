@@ -164,7 +164,7 @@ t.test('the SMS goes to the caller in E.164 with placeholders filled', async (t)
 t.test('events tell what was played, pressed and rung, in order', async (t) => {
   const r = await run(yaml, { keys: ['9', '1', '123456#'], connect: ['answer'] })
   const kinds = r.events.map((e) => e.type)
-  t.same(kinds, ['step', 'branch', 'step', 'menu', 'menu', 'step', 'collect', 'tag', 'assign', 'ring'])
+  t.same(kinds, ['step', 'branch', 'step', 'menu', 'message', 'menu', 'step', 'collect', 'tag', 'assign', 'ring'])
   const ring = r.events.at(-1)
   t.match(ring, {
     type: 'ring',
@@ -175,6 +175,7 @@ t.test('events tell what was played, pressed and rung, in order', async (t) => {
     answeredBy: 'alice',
   })
   t.match(r.events[3], { type: 'menu', play: 1, keys: '9', result: 'invalid' })
+  t.match(r.events[4], { type: 'message', prompt: 'say "잘못 누르셨습니다."' }, 'the invalid prompt')
   t.ok(
     r.events.every((e, i) => i === 0 || e.at >= r.events[i - 1]!.at),
     'time never goes back',

@@ -7,6 +7,7 @@
 import type { CollectAction } from '../../workflow/schema.js'
 import type { ActionContext, Next } from '../context.js'
 import { exhausted } from './menu.js'
+import { playPrompt } from './message.js'
 
 const patterns = new WeakMap<CollectAction, RegExp>()
 function patternOf(c: CollectAction): RegExp | undefined {
@@ -41,7 +42,7 @@ export async function collect(c: CollectAction, ctx: ActionContext): Promise<Nex
       (pattern ? pattern.test(digits) : /^[0-9*#]+$/.test(digits))
     if (!valid) {
       ctx.emit({ ...base, result: 'invalid' })
-      if (c.invalid) await ctx.call.play(c.invalid)
+      if (c.invalid) await playPrompt(c.invalid, ctx)
       continue
     }
     ctx.state.fields[c.field] = digits

@@ -8,6 +8,7 @@
  */
 import type { MenuAction } from '../../workflow/schema.js'
 import type { ActionContext, Next } from '../context.js'
+import { playPrompt } from './message.js'
 
 export async function menu(m: MenuAction, ctx: ActionContext): Promise<Next> {
   const timeoutMs = m.timeoutSeconds * 1000
@@ -26,7 +27,7 @@ export async function menu(m: MenuAction, ctx: ActionContext): Promise<Next> {
       ctx.emit({ type: 'menu', step: ctx.step, play, keys: '', result: 'no-input' })
     } else if (target === undefined) {
       ctx.emit({ type: 'menu', step: ctx.step, play, keys: key, result: 'invalid' })
-      if (m.invalid) await ctx.call.play(m.invalid)
+      if (m.invalid) await playPrompt(m.invalid, ctx)
     } else if (target === 'repeat') {
       ctx.emit({ type: 'menu', step: ctx.step, play, keys: key, result: 'repeat' })
     } else {

@@ -4,7 +4,12 @@ import type { ActionContext, Next } from '../context.js'
 import { describePrompt } from '../prompts.js'
 
 export async function message(prompt: Prompt, ctx: ActionContext): Promise<Next> {
+  await playPrompt(prompt, ctx)
+  return undefined
+}
+
+/** Plays a prompt and says so in the record (messages, invalid-key prompts, goodbyes). */
+export async function playPrompt(prompt: Prompt, ctx: ActionContext): Promise<void> {
   ctx.emit({ type: 'message', step: ctx.step, prompt: describePrompt(prompt) })
   await ctx.call.play(prompt)
-  return undefined
 }

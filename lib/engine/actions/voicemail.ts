@@ -4,12 +4,15 @@
  */
 import type { Prompt } from '../../workflow/schema.js'
 import type { ActionContext, Next } from '../context.js'
+import { describePrompt } from '../prompts.js'
 
 export async function voicemail(
   v: { greeting?: Prompt | undefined; maxSeconds: number; box?: string | undefined },
   ctx: ActionContext,
 ): Promise<Next> {
   ctx.state.phase = 'voicemail'
+  // The media side plays the greeting right before recording; the record says it was played.
+  if (v.greeting) ctx.emit({ type: 'message', step: ctx.step, prompt: describePrompt(v.greeting) })
   const result = await ctx.call.voicemail({
     maxSeconds: v.maxSeconds,
     ...(v.greeting ? { greeting: v.greeting } : {}),
