@@ -71,6 +71,61 @@ t.test('caller hangs up while the agent rings: missed, queue_abandoned', async (
   t.match(record, { outcome: 'missed', inbox: { reason: 'queue_abandoned' } })
 })
 
+t.test('a caller hangup during each kind of command ends the call for the engine at once', async (t) => {
+  const wf = `
+name: every-app
+steps:
+  A:
+    - message: { play: "ivr/welcome.wav" }
+    - collect: { prompt: { play: "ivr/number.wav" }, field: n, maxDigits: 4 }
+    - assign: { agent: alice }
+    - connect: { otherwise: B }
+  B:
+    - voicemail: { maxSeconds: 30 }
+---
+kind: agent
+name: alice
+dial: user/1001@pbx.example.com
+`
+  const cases: [string, number, string, string | null][] = [
+    ['playback', 1, 'abandoned', null],
+    ['play_and_get_digits', 1, 'abandoned', null],
+    ['bridge', 1, 'missed', 'queue_abandoned'],
+    ['record', 1, 'abandoned', null],
+  ]
+  for (const [app, ms, outcome, inbox] of cases) {
+    const s = await serve(wf)
+    const { record, sim } = await s.call({
+      keys: ['12#'],
+      bridges: ['no-answer'],
+      hangup: { duringAppNamed: app, afterMs: ms },
+    })
+    await s.close()
+    t.match(record, { outcome }, app)
+    t.equal(record?.inbox?.reason ?? null, inbox, `${app}: inbox`)
+    t.equal(sim.apps.filter((a) => !a.skipped).at(-1)?.name, app, `${app} was the last application run`)
+  }
+})
+
+t.test('caller hangs up while queued with hold music', async (t) => {
+  const s = await serve(`
+name: q
+steps:
+  A:
+    - assign: { team: empty }
+---
+kind: team
+name: empty
+`)
+  t.teardown(s.close)
+  const { record, sim } = await s.call({ hangup: { duringAppNamed: 'playback', afterMs: 100 } })
+  t.match(record, { outcome: 'missed', inbox: { reason: 'queue_abandoned' } })
+  t.match(
+    sim.apps.map((a) => [a.name, a.arg]),
+    [['answer'], ['playback', 'local_stream://moh']],
+  )
+})
+
 t.test('a hostile caller ID name does nothing', async (t) => {
   const s = await serve(alwaysOpen)
   t.teardown(s.close)
@@ -98,7 +153,9 @@ t.test('garbage from a peer ends that connection, the server goes on', async (t)
   t.teardown(s.close)
   const cases = [
     Buffer.from('Content-Length: 99999999999\n\n'),
-    Buffer.alloc(200_000, 0x41),
+    Buffer.alloc(1024 * 1024, 0x41),
+    Buffer.from('Content-Length: 100\nContent-Type: text/event-json\n\n{"Event-Na'),
+    Buffer.from('Content-Length: -5\n\n'),
     Buffer.from([0xff, 0x00, 0x0a, 0x0a, 0x13]),
     Buffer.from('Content-Type: command/reply\nReply-Text: %2BOK%0A\n\n'),
   ]
@@ -131,7 +188,7 @@ t.test('a peer that never answers connect is dropped after the timeout', async (
   t.equal(s.server.stats.failed, 1)
 })
 
-t.test('200 concurrent calls complete with correct outcomes', async (t) => {
+t.test('500 concurrent calls complete with correct outcomes', async (t) => {
   const s = await serve(alwaysOpen)
   t.teardown(s.close)
   const scripts = [
@@ -141,11 +198,11 @@ t.test('200 concurrent calls complete with correct outcomes', async (t) => {
     { hangup: { duringAppNamed: 'play_and_get_digits', afterMs: 100 } },
   ]
   const expected = ['connected', 'voicemail', 'hangup', 'abandoned']
-  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => s.call(scripts[i % 4]!)))
+  const results = await Promise.all(Array.from({ length: 500 }, (_, i) => s.call(scripts[i % 4]!)))
   const wrong = results.filter((r, i) => r.record?.outcome !== expected[i % 4])
   t.equal(wrong.length, 0, `${wrong.length} calls with a wrong outcome`)
   await s.server.whenIdle()
-  t.equal(s.server.stats.completed, 200)
+  t.equal(s.server.stats.completed, 500)
   t.equal(s.server.stats.active, 0)
 })
 
