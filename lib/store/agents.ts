@@ -1,0 +1,116 @@
+/**
+ * Agents: add (or change), list, remove, and their presence (`status`), which the CLI sets and
+ * `serve` reads. Changing an agent notifies `serve`; an agent becoming available also wakes the
+ * callers queued for it.
+ */
+import { eq, sql } from 'drizzle-orm'
+import { Agent } from '../workflow/schema.js'
+import { setAgentTeams } from './apply.js'
+import { currentWorkflows, storedNames, workflowErrors } from './consistency.js'
+import { rows, type Db, type Store } from './db.js'
+import { parseDocument } from './document-check.js'
+import { AGENT_FREE_CHANNEL, notifyChange } from './notify.js'
+import { Refused, refusable, refusal, type Refusal } from './refusal.js'
+import { AGENT_STATUSES, agents } from './schema.js'
+
+export type AgentStatus = Agent['status']
+
+export type AgentRow = {
+  name: string
+  title: string | null
+  dial: string
+  status: AgentStatus
+  teams: string[]
+  /** The call ringing or talking to the agent, while its lease lasts. */
+  reservedBy: string | null
+  leaseUntil: Date | null
+  lastCallEnd: Date | null
+}
+
+export async function listAgents(db: Db): Promise<AgentRow[]> {
+  const list = await rows<AgentRow>(
+    db,
+    sql`select a.name, a.title, a.dial, a.status,
+          coalesce((select array_agg(t.name order by t.name) from agent_teams x join teams t on t.id = x.team_id
+                    where x.agent_id = a.id), '{}') as teams,
+          case when a.lease_until > now() then a.reserved_by end as "reservedBy",
+          case when a.lease_until > now() then a.lease_until end as "leaseUntil",
+          a.last_call_end as "lastCallEnd"
+        from agents a order by a.name`,
+  )
+  const date = (d: Date | string | null) => (d === null ? null : new Date(d))
+  return list.map((a) => ({ ...a, leaseUntil: date(a.leaseUntil), lastCallEnd: date(a.lastCallEnd) }))
+}
+
+export type AgentInput = { name: string; dial?: string; title?: string; teams?: string[]; status?: string }
+export type AgentAdded = { ok: true; name: string; change: 'created' | 'updated' }
+
+/** Creates the agent (a dial string is needed), or changes the fields given of an existing one. */
+export async function addAgent(store: Store, input: AgentInput): Promise<AgentAdded | Refusal> {
+  return refusable(() =>
+    store.db.transaction(async (tx) => {
+      const old = (await listAgents(tx as unknown as Db)).find((a) => a.name === input.name)
+      if (!old && input.dial === undefined) throw new Refused([`agent ${input.name}: a new agent needs a dial string`])
+      const merged = {
+        kind: 'agent',
+        name: input.name,
+        ...(old
+          ? { dial: old.dial, status: old.status, teams: old.teams, ...(old.title ? { title: old.title } : {}) }
+          : {}),
+        ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+      }
+      const parsed = parseDocument(Agent, `agent ${input.name}`, merged)
+      if (!parsed.ok) throw new Refused(parsed.reasons)
+      const a = parsed.value
+      const known = await storedNames(tx)
+      const unknown = a.teams.filter((t) => !known.teams.has(t))
+      if (unknown.length > 0)
+        throw new Refused(unknown.map((t) => `agent ${a.name}: unknown team "${t}" (ivr-router team add ${t})`))
+      const values = { title: a.title ?? null, dial: a.dial, status: a.status }
+      const [row] = await tx
+        .insert(agents)
+        .values({ name: a.name, ...values })
+        .onConflictDoUpdate({ target: agents.name, set: { ...values, updatedAt: sql`now()` } })
+        .returning({ id: agents.id })
+      await setAgentTeams(tx, row!.id, [...new Set(a.teams)])
+      await notifyChange(tx, 'agents')
+      return { ok: true as const, name: a.name, change: old ? ('updated' as const) : ('created' as const) }
+    }),
+  )
+}
+
+export type AgentRemoved = { ok: true; name: string }
+
+export async function removeAgent(store: Store, name: string, region: string): Promise<AgentRemoved | Refusal> {
+  return refusable(() =>
+    store.db.transaction(async (tx) => {
+      const [gone] = await tx.delete(agents).where(eq(agents.name, name)).returning({ id: agents.id })
+      if (!gone) throw new Refused([`no agent named "${name}"`])
+      const errors = workflowErrors(await currentWorkflows(tx), await storedNames(tx), region)
+      if (errors.length > 0) throw new Refused([`agent "${name}" is still used: ${errors.join('; ')}`])
+      await notifyChange(tx, 'agents')
+      return { ok: true as const, name }
+    }),
+  )
+}
+
+export type StatusSet = { ok: true; name: string; status: AgentStatus; previous: AgentStatus }
+
+export async function setAgentStatus(store: Store, name: string, status: string): Promise<StatusSet | Refusal> {
+  if (!(AGENT_STATUSES as readonly string[]).includes(status))
+    return refusal(`agent status ${JSON.stringify(status.slice(0, 40))}: use ${AGENT_STATUSES.join(', ')}`)
+  const next = status as AgentStatus
+  return refusable(() =>
+    store.db.transaction(async (tx) => {
+      const [old] = await tx.select({ status: agents.status }).from(agents).where(eq(agents.name, name)).for('update')
+      if (!old) throw new Refused([`no agent named "${name}"`])
+      await tx
+        .update(agents)
+        .set({ status: next, updatedAt: sql`now()` })
+        .where(eq(agents.name, name))
+      await notifyChange(tx, 'agents')
+      if (next === 'available') await tx.execute(sql`select pg_notify(${AGENT_FREE_CHANNEL}, ${name})`)
+      return { ok: true as const, name, status: next, previous: old.status }
+    }),
+  )
+}
