@@ -103,6 +103,7 @@ export class EslServer {
         await session.hangup('UNALLOCATED_NUMBER').catch(() => {})
         return
       }
+      log.info({ workflow: found.workflow.name, version: found.version }, 'call started')
       const call = new EslCall(session, facts, this.opts.call)
       const record = await runCall({
         workflow: found.workflow,
