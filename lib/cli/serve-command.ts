@@ -15,9 +15,8 @@ import { MemoryWorld } from '../server/memory-world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import { createTtsRenderer } from '../tts/render.js'
-import { documentsOf } from '../workflow/load.js'
-import { formatDiagnostic, validateFiles } from '../workflow/validate.js'
 import { UsageError } from './errors.js'
+import { validDirectory } from './valid-directory.js'
 
 type Options = {
   listen: string
@@ -77,13 +76,7 @@ export function registerServeCommand(program: Command): void {
       if (!/^[^\s'"{}$\\,|;]+$/.test(recordingsDir))
         throw new UsageError(`--recordings "${recordingsDir}": no spaces or quotes`)
 
-      const { documents, diagnostics } = await validateFiles(files, { region: opts.region })
-      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
-      if (diagnostics.some((d) => d.severity === 'error')) {
-        process.exitCode = 1
-        return
-      }
-      const directory = documentsOf(documents)
+      const directory = await validDirectory(files, opts.region)
       const bindings = new Map<string, string>()
       for (const b of opts.bind) {
         const [number, workflow] = b.split('=')

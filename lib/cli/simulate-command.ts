@@ -7,9 +7,8 @@ import { isValidRegion } from '../phone/e164.js'
 import { simulate } from '../sim/simulate.js'
 import { parseConnect, parseKeys } from '../sim/scenario.js'
 import { transcriptLine } from '../sim/transcript.js'
-import { documentsOf } from '../workflow/load.js'
-import { formatDiagnostic, validateFiles } from '../workflow/validate.js'
 import { UsageError } from './errors.js'
+import { validDirectory } from './valid-directory.js'
 
 type Options = {
   number?: string
@@ -55,13 +54,7 @@ export function registerSimulateCommand(program: Command): void {
       const keys = opts.keys === undefined ? [] : parseOrUsage('--keys', () => parseKeys(opts.keys!))
       const connect = opts.connect === undefined ? [] : parseOrUsage('--connect', () => parseConnect(opts.connect!))
 
-      const { documents, diagnostics } = await validateFiles(files, { region: opts.region })
-      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
-      if (diagnostics.some((d) => d.severity === 'error')) {
-        process.exitCode = 1
-        return
-      }
-      const directory = documentsOf(documents)
+      const directory = await validDirectory(files, opts.region)
       if (!directory.workflows.some((w) => w.trigger === 'incoming'))
         throw new UsageError('no incoming workflow in the files given')
       if (opts.hangupAt !== undefined && !directory.workflows.some((w) => opts.hangupAt! in w.steps))
