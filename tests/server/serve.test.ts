@@ -126,6 +126,41 @@ name: empty
   )
 })
 
+t.test('the queued workflow interrupts the hold music with uuid_break', async (t) => {
+  const s = await serve(`
+name: line
+steps:
+  A:
+    - assign: { team: empty }
+---
+name: offer
+trigger: queued
+team: empty
+waitSeconds: 0
+steps:
+  O:
+    - menu: { prompt: { play: "ivr/offer.wav" }, options: { "1": V } }
+  V:
+    - voicemail: { maxSeconds: 60 }
+---
+kind: team
+name: empty
+`)
+  t.teardown(s.close)
+  const { record, sim } = await s.call({ keys: ['1'], record: { speakMs: 8000, end: 'hangup' } })
+  t.match(record, { outcome: 'voicemail', inbox: { reason: 'voicemail' }, steps: ['A', 'O', 'V'] })
+  t.ok(
+    sim.commands.some((c) => c.command.startsWith('api uuid_break ')),
+    'hold music broken with api uuid_break',
+  )
+  t.match(
+    sim.apps.map((a) => a.name),
+    ['answer', 'playback', 'play_and_get_digits', 'record'],
+  )
+  t.match(sim.apps[1], { arg: 'local_stream://moh', response: 'FILE PLAYED' })
+  t.ok(record!.inbox!.recording!.seconds >= 2, 'the recording length is on the inbox row')
+})
+
 t.test('a hostile caller ID name does nothing', async (t) => {
   const s = await serve(alwaysOpen)
   t.teardown(s.close)
