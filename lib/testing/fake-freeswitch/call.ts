@@ -83,7 +83,7 @@ const LOG_LEVELS: Record<string, number> = {
 
 export class FakeCall {
   readonly uuid: string
-  readonly channel: Channel
+  readonly #channel: Channel
   readonly result: Promise<CallResult>
   readonly #options: CallOptions
   readonly #switch: SwitchContext
@@ -125,11 +125,11 @@ export class FakeCall {
     const async = options.async ?? true
     const host = options.host ?? '127.0.0.1'
     const socketArg = [`${host}:${options.port}`, async ? 'async' : '', full ? 'full' : ''].filter(Boolean).join(' ')
-    this.channel = this.#makeChannel(options.channel ?? {}, host, socketArg)
-    this.uuid = this.channel.uuid
+    this.#channel = this.#makeChannel(options.channel ?? {}, host, socketArg)
+    this.uuid = this.#channel.uuid
     this.#subscription = new Subscription(this.uuid)
     this.#session = new Session(
-      this.channel,
+      this.#channel,
       new ScriptCursor(options.script ?? {}),
       {
         media: sw.media,
@@ -289,7 +289,7 @@ export class FakeCall {
     }
     if (cmd.startsWith('filter ')) return this.#subscription.filter(line)
     if (cmd.startsWith('resume')) {
-      this.channel.vars.set('socket_resume', 'true')
+      this.#channel.vars.set('socket_resume', 'true')
       return '+OK'
     }
     if (cmd.startsWith('connect')) return this.#connect()
@@ -340,9 +340,9 @@ export class FakeCall {
         this.#epoch + this.#session.now,
         this.#switch.nextSequence(),
       ),
-      ...profileHeaders('Channel-', this.channel.profile, '1'),
-      ...this.channel.basicHeaders(),
-      ...this.channel.variableHeaders(),
+      ...profileHeaders('Channel-', this.#channel.profile, '1'),
+      ...this.#channel.basicHeaders(),
+      ...this.#channel.variableHeaders(),
       ['Content-Type', 'command/reply'],
       ['Reply-Text', '+OK\n'],
       ['Socket-Mode', (this.#options.async ?? true) ? 'async' : 'static'],
@@ -432,14 +432,14 @@ export class FakeCall {
   #fire(name: string, o: FireOptions & { verbose: boolean }): void {
     const sequence = this.#switch.nextSequence()
     if (this.#closed || !this.#subscription.enabled) {
-      if (this.#closed && this.channel.hangupCause) this.#lost.push(name)
+      if (this.#closed && this.#channel.hangupCause) this.#lost.push(name)
       return
     }
     const headers: Header[] = [
       ...eventPrefix(this.#switch.identity, name, this.#epoch + this.#session.now, sequence, o.subclass),
       ...(o.lead ?? []),
-      ...this.channel.basicHeaders(name !== 'CHANNEL_HANGUP_COMPLETE'),
-      ...(o.verbose ? this.channel.variableHeaders() : []),
+      ...this.#channel.basicHeaders(name !== 'CHANNEL_HANGUP_COMPLETE'),
+      ...(o.verbose ? this.#channel.variableHeaders() : []),
       ...(o.tail ?? []),
     ]
     this.#emit(o.subclass ? { name, subclass: o.subclass, headers } : { name, headers })
@@ -470,7 +470,7 @@ export class FakeCall {
     if (this.#linger === undefined) return this.#disconnect('hangup')
     const notice =
       `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${this.uuid}\nContent-Disposition: linger\n` +
-      `Channel-Name: ${this.channel.name}\nLinger-Time: ${this.#linger}\nContent-Length: 0\n\n`
+      `Channel-Name: ${this.#channel.name}\nLinger-Time: ${this.#linger}\nContent-Length: 0\n\n`
     this.#write(Buffer.from(notice), { contentType: 'text/disconnect-notice' })
     if (this.#linger !== -1) {
       const realMs = (Math.max(0, this.#linger) * 1000) / this.#switch.idleSpeed
@@ -510,15 +510,15 @@ export class FakeCall {
       apps: this.#session.apps,
       sent: this.#sent,
       lost: this.#lost,
-      answered: this.channel.answered,
-      variables: this.channel.vars.toObject(),
+      answered: this.#channel.answered,
+      variables: this.#channel.vars.toObject(),
       dangerous: this.#session.dangerous,
       problems: this.#problems,
       closedBy: this.#closedBy,
       closeReason: this.#closeReason,
       durationMs: this.#session.now,
     }
-    if (this.channel.hangupCause) result.hangupCause = this.channel.hangupCause
+    if (this.#channel.hangupCause) result.hangupCause = this.#channel.hangupCause
     if (this.#session.hangupBy) result.hangupBy = this.#session.hangupBy
     return result
   }
