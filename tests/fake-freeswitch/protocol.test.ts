@@ -210,3 +210,22 @@ t.test('nobody listening: the result says so', async (t) => {
   t.match(result.problems, [/ECONNREFUSED/])
   t.same(result.commands, [])
 })
+
+t.test('api uuid_setvar_multi: pairs split like FreeSWITCH, escaped semicolons kept, a bare name unsets', async (t) => {
+  const { result } = await withCall({}, async (c) => {
+    await c.command('connect')
+    const uuid = get((await c.command('getvar uuid'))[0]!, 'Reply-Text')!
+    await c.command(`api uuid_setvar ${uuid} gone yes`)
+    const [reply] = await c.command(`api uuid_setvar_multi ${uuid} a=1;b=x\\;y;gone;c=\${md5(x)}`)
+    t.equal(reply!.body, '+OK\n')
+    t.equal(
+      (await c.command('api uuid_setvar_multi 00000000-0000-4000-8000-000000000000 a=1'))[0]!.body,
+      '-ERR No such channel!\n-USAGE: <uuid> <var>=<value>;<var>=<value>...\n',
+    )
+  })
+  t.equal(result.variables['a'], '1')
+  t.equal(result.variables['b'], 'x;y')
+  t.equal(result.variables['c'], '${md5(x)}')
+  t.equal(result.variables['gone'], undefined)
+  t.same(result.dangerous, [])
+})

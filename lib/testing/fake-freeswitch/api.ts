@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { causeName } from './causes.js'
+import { separateString } from './separate.js'
 import type { Variables } from './variables.js'
 
 export type ApiTarget = {
@@ -46,15 +47,24 @@ export function runApi(command: string, arg: string, target: ApiTarget): string 
       return '+OK\n'
     }
     case 'uuid_setvar_multi': {
-      // `uuid_setvar_multi <uuid> <var>=<value>;<var>=<value>…`, values stored literally (mod_commands.c).
-      const [uuid, list] = args(arg, 2)
-      if (!uuid || !list) return '-USAGE: <uuid> <var>=<value>;<var>=<value>...\n'
-      if (uuid !== target.uuid) return noChannel
-      for (const pair of list.split(';')) {
+      // `<uuid> <var>=<value>;<var>=<value>…`: split like switch_separate_string (`\;` escapes, quotes and outer
+      // spaces dropped), values stored literally, a pair without `=` unsets (mod_commands.c).
+      const space = arg.indexOf(' ')
+      const usage = '-USAGE: <uuid> <var>=<value>;<var>=<value>...\n'
+      if (space < 0) return usage
+      if (arg.slice(0, space) !== target.uuid) return noChannel + usage
+      let out = ''
+      let set = 0
+      for (const pair of separateString(arg.slice(space + 1), ';', 64)) {
         const eq = pair.indexOf('=')
-        if (eq > 0) target.vars.set(pair.slice(0, eq), pair.slice(eq + 1))
+        const name = eq < 0 ? pair : pair.slice(0, eq)
+        if (!name) out += '-ERR No variable specified\n'
+        else {
+          target.vars.set(name, eq < 0 ? undefined : pair.slice(eq + 1))
+          set++
+        }
       }
-      return '+OK\n'
+      return out + (set ? '+OK\n' : usage)
     }
     case 'uuid_break': {
       const [uuid] = args(arg, 2)
