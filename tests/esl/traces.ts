@@ -1,11 +1,11 @@
 /**
- * Test helper: the FreeSWITCH 1.10.12 traces in `traces/` (the `.raw` files of the shared fixtures, copied verbatim;
+ * Test helper: the FreeSWITCH 1.10.12 traces in `tests/fixtures/freeswitch/` (the `.raw` files of the shared fixtures, copied verbatim;
  * their README describes each scenario) and a reference framer that reads a whole trace the obvious way.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const DIR = join(import.meta.dirname, 'traces')
+const DIR = join(import.meta.dirname, '../fixtures/freeswitch')
 
 export const traceNames: readonly string[] = readdirSync(DIR)
   .filter((file) => file.endsWith('.recv.raw'))

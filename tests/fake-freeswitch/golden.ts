@@ -8,7 +8,7 @@ import { PacketReader, type Packet } from '../../lib/testing/fake-freeswitch/pac
 import type { Connection } from './router.js'
 import { eventOf, get, readFrames, type Frame } from './frames.js'
 
-const dir = new URL('./traces/', import.meta.url)
+const dir = new URL('../fixtures/freeswitch/', import.meta.url)
 
 export type Trace = { commands: Packet[]; segments: Frame[][]; stable: Set<string> }
 

@@ -11,7 +11,7 @@ t.teardown(() => router.close())
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
 
 t.test('the connect reply is the recorded one, header by header, ids and times aside', async (t) => {
-  const recorded = readFrames(readFileSync(new URL('./traces/basic-json.recv.raw', import.meta.url)))[0]!
+  const recorded = readFrames(readFileSync(new URL('../fixtures/freeswitch/basic-json.recv.raw', import.meta.url)))[0]!
   const call = replayTrace('basic-json', { port: router.port })
   const connection = await router.accept()
   const [reply] = await connection.command('connect')

@@ -10,7 +10,7 @@ import { replayTrace, type ReceivedCommand } from '../../lib/testing/fake-freesw
 
 /** The recorded listener's commands: first lines, and execute app/arg pairs, from `NAME.sent.raw`. */
 function recorded(name: string): { lines: string[]; apps: [string, string | undefined][] } {
-  const raw = readFileSync(new URL(`../esl/traces/${name}.sent.raw`, import.meta.url), 'latin1')
+  const raw = readFileSync(new URL(`../fixtures/freeswitch/${name}.sent.raw`, import.meta.url), 'latin1')
   const packets = raw.split('\n\n').filter((p) => p.trim() !== '')
   return {
     lines: packets.map((p) => p.split('\n')[0]!),
