@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { packageRoot } from '../paths.js'
 import { MEMORY, redactUrl, type StoreConfig } from './config.js'
-import { lockDataDir } from './lock.js'
+import { lockDirectory } from './lock.js'
 import { PgListener, type NotifyHandler } from './pg-listener.js'
 import * as schema from './schema.js'
 
@@ -74,7 +74,13 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     return store
   }
   const memory = config.dataDir === MEMORY
-  const release = memory ? () => {} : lockDataDir(config.dataDir)
+  const release = memory
+    ? () => {}
+    : lockDirectory(
+        config.dataDir,
+        (pid) =>
+          `the embedded database in ${config.dataDir} is in use by process ${pid} (a running serve?): stop it first, or use PostgreSQL (DATABASE_URL) to change things while serve runs`,
+      )
   try {
     if (!memory) mkdirSync(config.dataDir, { recursive: true })
     const client = await PGlite.create(memory ? undefined : config.dataDir)

@@ -1,21 +1,14 @@
 /**
- * The embedded database is one process's: PGlite keeps pages in memory and two processes on one
- * directory overwrite each other's writes. A lock file beside the directory holds the owner's pid;
- * a lock whose process is gone is taken over.
+ * A directory that belongs to one process: the embedded database (PGlite keeps pages in memory,
+ * and two processes on one directory overwrite each other's writes) and the spool (two processes
+ * replaying one file would race). A lock file beside the directory holds the owner's pid; a lock
+ * whose process is gone is taken over.
  */
-import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-export class StoreLocked extends Error {
-  override readonly name = 'StoreLocked' as const
-  constructor(
-    readonly dataDir: string,
-    readonly pid: number,
-  ) {
-    super(
-      `the embedded database in ${dataDir} is in use by process ${pid} (a running serve?): stop it first, or use PostgreSQL (DATABASE_URL) to change things while serve runs`,
-    )
-  }
+export class DirectoryLocked extends Error {
+  override readonly name = 'DirectoryLocked' as const
 }
 
 function alive(pid: number): boolean {
@@ -36,9 +29,12 @@ function readPid(file: string): number | undefined {
   }
 }
 
-/** Takes the lock of `dataDir` for this process; returns its release. Throws StoreLocked. */
-export function lockDataDir(dataDir: string): () => void {
-  const file = `${dataDir}.lock`
+/**
+ * Takes the lock of `dir` for this process and returns its release. Throws DirectoryLocked with
+ * `inUse(pid)` as the message when a live process holds it.
+ */
+export function lockDirectory(dir: string, inUse: (pid: number) => string): () => void {
+  const file = `${dir}.lock`
   mkdirSync(dirname(file), { recursive: true })
   for (let attempt = 0; ; attempt++) {
     try {
@@ -49,7 +45,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err
       const pid = readPid(file)
-      if (pid !== undefined && alive(pid)) throw new StoreLocked(dataDir, pid)
+      if (pid !== undefined && alive(pid)) throw new DirectoryLocked(inUse(pid))
       unlinkSync(file)
     }
   }

@@ -1,0 +1,415 @@
+/**
+ * The World of `serve` on the database. Per call it costs: no query to find the workflow (the
+ * directory is in memory, reloaded on change notices), one query for the caller's contact when a
+ * condition asks, one UPDATE per ringing attempt and one to release it, one statement for the
+ * whole record at the end. Reservations are shared by every router on the database; queued
+ * callers wake when an agent is released anywhere (NOTIFY), or every `queueRetryMs` at worst.
+ * A record that cannot be written goes to the local spool and is replayed when the database is back.
+ *
+ *   const store = await openStore(storeConfig(flags))
+ *   await migrateStore(store)                       // with `serve --migrate`
+ *   const world = await StoreWorld.open(store, { region, spoolDir: spoolDirectory(), log })
+ *   new EslServer({ world, resolve: (facts) => world.resolve(facts), … })
+ *   …
+ *   await world.close(); await store.close()
+ */
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type { CallRecord } from '../engine/record.js'
+import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
+import { toE164 } from '../phone/e164.js'
+import { resolveWorkflow } from '../server/resolve.js'
+import { systemClock } from '../server/system-clock.js'
+import type { Contact, Workflow } from '../workflow/schema.js'
+import { findContact } from './contacts.js'
+import { reachable, type Store } from './db.js'
+import { loadDirectory, type StoreDirectory, type VersionedWorkflow } from './directory.js'
+import { AGENT_FREE_CHANNEL, listenForChanges } from './notify.js'
+import { writeRecord, writeSms } from './records.js'
+import { releaseAgents, renewLeases, reserveAgents } from './reservations.js'
+import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
+
+/** pino's Logger fits. */
+export type StoreLog = {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export type StoreWorldOptions = {
+  /** Default region for numbers without a country code (e.g. "KR"). */
+  region: string
+  /** The local spool (docs/operations.md, "The spool"). */
+  spoolDir: string
+  clock?: Clock
+  log?: StoreLog
+  /** How long a reservation lasts unless renewed; renewed every third of it while the call holds it. Default 60. */
+  leaseSeconds?: number
+  /** A queued caller rings again at least this often, even with no notice. Default 10 s. */
+  queueRetryMs?: number
+  /** First pause before replaying the spool again while the database is away; doubles up to a minute. Default 5 s. */
+  spoolRetryMs?: number
+  /** A write that takes longer counts as failed (the record goes to the spool). Default 10 s. */
+  writeTimeoutMs?: number
+}
+
+export type StoreWorldEvents = {
+  /** The directory was (re)loaded. */
+  reload: [StoreDirectory]
+  /** An item went to the spool. */
+  spooled: [SpoolItem]
+  /** A spool replay ended. */
+  replayed: [ReplayResult]
+}
+
+const silent: StoreLog = { info() {}, warn() {}, error() {} }
+const MAX_SPOOL_RETRY_MS = 60_000
+const RELOAD_RETRY_MS = 1000
+
+type Waiter = { forWhom: RingFor; wake(): void }
+
+class TimedOut extends Error {}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World {
+  readonly clock: Clock
+  readonly region: string
+  readonly #store: Store
+  readonly #spool: Spool
+  readonly #log: StoreLog
+  readonly #lease: number
+  readonly #queueRetryMs: number
+  readonly #writeTimeoutMs: number
+  readonly #spoolRetryMs: number
+  #directory: StoreDirectory
+  readonly #waiters = new Set<Waiter>()
+  /** Calls holding reservations, whose leases this process renews. */
+  readonly #held = new Set<string>()
+  readonly #timers = new Set<NodeJS.Timeout>()
+  readonly #unlisten: (() => Promise<void>)[] = []
+  #reloading: Promise<void> | undefined
+  #reloadAgain = false
+  #replaying: Promise<ReplayResult> | undefined
+  #spoolRetry: NodeJS.Timeout | undefined
+  #spoolPause: number
+  #spoolWaiting = false
+  #closed = false
+
+  private constructor(store: Store, spool: Spool, directory: StoreDirectory, options: StoreWorldOptions) {
+    super()
+    this.#store = store
+    this.#spool = spool
+    this.#directory = directory
+    this.region = options.region
+    this.clock = options.clock ?? systemClock
+    this.#log = options.log ?? silent
+    this.#lease = options.leaseSeconds ?? 60
+    this.#queueRetryMs = options.queueRetryMs ?? 10_000
+    this.#writeTimeoutMs = options.writeTimeoutMs ?? 10_000
+    this.#spoolRetryMs = options.spoolRetryMs ?? 5000
+    this.#spoolPause = this.#spoolRetryMs
+  }
+
+  /** Loads the directory, listens for changes and released agents, and replays what the spool holds. */
+  static async open(store: Store, options: StoreWorldOptions): Promise<StoreWorld> {
+    const spool = new Spool(options.spoolDir)
+    let world: StoreWorld
+    try {
+      world = new StoreWorld(store, spool, await loadDirectory(store.db), options)
+      await world.#start()
+    } catch (err) {
+      spool.close()
+      throw err
+    }
+    return world
+  }
+
+  async #start(): Promise<void> {
+    this.#warnSkipped(this.#directory)
+    this.#unlisten.push(
+      await listenForChanges(this.#store, (what) => {
+        void this.reload()
+        if (what === 'agents' || what === 'reconnected') this.#wake(undefined)
+      }),
+      await this.#store.listen(AGENT_FREE_CHANNEL, {
+        onNotify: (payload) => this.#wake(payload.split(',')),
+        onReconnect: () => this.#wake(undefined),
+      }),
+    )
+    const renew = setInterval(
+      () => {
+        renewLeases(this.#store.db, [...this.#held], this.#lease).catch((err: unknown) =>
+          this.#log.warn({ err: message(err) }, 'could not renew agent reservations'),
+        )
+      },
+      (this.#lease * 1000) / 3,
+    )
+    renew.unref()
+    this.#timers.add(renew)
+    if (await this.#spool.pending()) void this.replaySpool()
+  }
+
+  /** The routing directory in use now. */
+  get directory(): StoreDirectory {
+    return this.#directory
+  }
+
+  /** The workflow a call runs, and its version (`EslServer`'s `resolve`); no query unless a filter reads the contact. */
+  async resolve(facts: { caller: string; dialed: string }): Promise<VersionedWorkflow | undefined> {
+    const directory = this.#directory
+    const callerE164 = toE164(facts.caller, this.region)
+    let contact: Promise<Contact | undefined> | undefined
+    const workflow = await resolveWorkflow(
+      directory.candidates,
+      {
+        caller: facts.caller,
+        callerE164,
+        dialed: facts.dialed,
+        dialedE164: toE164(facts.dialed, this.region),
+        fields: {},
+        team: null,
+        contact: () => (contact ??= callerE164 ? this.contact(callerE164) : Promise.resolve(undefined)),
+        sawClosed: () => {},
+      },
+      this,
+    )
+    const found = workflow && directory.workflows.get(workflow.name)
+    return found ? { workflow: found.workflow, version: found.version } : undefined
+  }
+
+  /** Reloads the directory now (change notices do this by themselves). */
+  reload(): Promise<void> {
+    if (this.#reloading) {
+      this.#reloadAgain = true
+      return this.#reloading
+    }
+    this.#reloading = (async () => {
+      do {
+        this.#reloadAgain = false
+        const directory = await loadDirectory(this.#store.db)
+        this.#directory = directory
+        this.#warnSkipped(directory)
+        this.emit('reload', directory)
+      } while (this.#reloadAgain)
+    })()
+      .catch((err: unknown) => {
+        this.#log.error({ err: message(err) }, 'could not reload workflows from the database: keeping the ones loaded')
+        this.#later(() => void this.reload(), RELOAD_RETRY_MS)
+      })
+      .finally(() => (this.#reloading = undefined))
+    return this.#reloading
+  }
+
+  #warnSkipped(directory: StoreDirectory): void {
+    if (directory.skipped.length > 0)
+      this.#log.warn({ skipped: directory.skipped }, 'stored documents that no longer pass the schema are left out')
+  }
+
+  schedule(name: string) {
+    return this.#directory.schedules.get(name)
+  }
+  team(name: string) {
+    return this.#directory.teams.get(name)
+  }
+  agent(name: string) {
+    return this.#directory.agents.get(name)
+  }
+
+  async contact(e164: string): Promise<Contact | undefined> {
+    try {
+      return await this.#timed(findContact(this.#store.db, e164))
+    } catch (err) {
+      // Without the database the call goes on as for an unknown caller.
+      this.#log.warn({ err: message(err) }, 'contact lookup failed')
+      return undefined
+    }
+  }
+
+  async ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan> {
+    const team = 'team' in forWhom ? this.team(forWhom.team) : undefined
+    let order
+    const reserving = reserveAgents(this.#store.db, callId, forWhom, team, this.#lease)
+    try {
+      order = await this.#timed(reserving)
+    } catch (err) {
+      // A reservation that answers after we gave up on it is handed back at once.
+      if (err instanceof TimedOut) reserving.then(() => releaseAgents(this.#store.db, callId)).catch(() => {})
+      // Nobody can be reserved without the database: the call takes its "nobody available" path.
+      this.#log.error({ call: callId, err: message(err) }, 'could not reserve agents')
+      order = { agents: [], mode: 'simultaneous' as const }
+    }
+    if (order.agents.length > 0) this.#held.add(callId)
+    let released = false
+    return {
+      targets: order.agents.map((a) => ({ agent: a.name, dial: a.dial })),
+      mode: order.mode,
+      legSeconds: team?.ringSeconds ?? 20,
+      release: async () => {
+        if (released || order.agents.length === 0) return
+        released = true
+        this.#held.delete(callId)
+        try {
+          await this.#timed(releaseAgents(this.#store.db, callId))
+        } catch (err) {
+          this.#log.warn({ call: callId, err: message(err) }, 'could not release agents: their lease will expire')
+        }
+      },
+    }
+  }
+
+  waitForAgent(forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason)
+        return
+      }
+      const wakeAt = Math.min(until, this.clock.now() + this.#queueRetryMs)
+      const timer = new AbortController()
+      const done = () => {
+        this.#waiters.delete(waiter)
+        timer.abort()
+        signal.removeEventListener('abort', onAbort)
+      }
+      const waiter: Waiter = {
+        forWhom,
+        wake: () => {
+          done()
+          resolve('maybe-free')
+        },
+      }
+      const onAbort = () => {
+        done()
+        reject(signal.reason)
+      }
+      this.#waiters.add(waiter)
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.clock.sleep(Math.max(0, wakeAt - this.clock.now()), timer.signal).then(
+        () => {
+          done()
+          resolve(wakeAt >= until ? 'deadline' : 'maybe-free')
+        },
+        () => {},
+      )
+    })
+  }
+
+  /** Wakes the queued callers an agent of `names` may serve (all of them when undefined). */
+  #wake(names: string[] | undefined): void {
+    for (const w of [...this.#waiters]) if (names === undefined || this.#serves(names, w.forWhom)) w.wake()
+  }
+
+  #serves(names: string[], forWhom: RingFor): boolean {
+    if ('agent' in forWhom) return names.includes(forWhom.agent)
+    return names.some((n) => {
+      const agent = this.#directory.agents.get(n)
+      return agent === undefined || agent.teams.includes(forWhom.team)
+    })
+  }
+
+  queuedWorkflow(team: string | undefined): Workflow | undefined {
+    const queued = [...this.#directory.workflows.values()].map((v) => v.workflow).filter((w) => w.trigger === 'queued')
+    return queued.find((w) => team !== undefined && w.team === team) ?? queued.find((w) => w.team === undefined)
+  }
+
+  async sendSms(sms: { callId: string; to: string; text: string }): Promise<void> {
+    const message_ = { id: randomUUID(), ...sms, createdAt: Date.now() }
+    try {
+      await this.#timed(writeSms(this.#store.db, message_))
+    } catch (err) {
+      this.#log.warn({ call: sms.callId, err: message(err) }, 'database unavailable: SMS spooled')
+      await this.#toSpool({ kind: 'sms', sms: message_ }).catch(() => {})
+    }
+  }
+
+  async record(call: CallRecord): Promise<void> {
+    try {
+      await this.#timed(writeRecord(this.#store.db, call))
+    } catch (err) {
+      this.#log.warn({ call: call.id, err: message(err) }, 'database unavailable: call record spooled')
+      await this.#toSpool({ kind: 'call', record: call })
+      return
+    }
+    if (this.#spoolWaiting) void this.replaySpool()
+  }
+
+  async #toSpool(item: SpoolItem): Promise<void> {
+    try {
+      await this.#spool.append(item)
+    } catch (err) {
+      // The last place the record still exists is this log line.
+      this.#log.error({ item, err: message(err) }, 'spool write failed: record kept only in this log')
+      throw err
+    }
+    this.#spoolWaiting = true
+    this.emit('spooled', item)
+    this.#scheduleReplay()
+  }
+
+  #scheduleReplay(): void {
+    if (this.#spoolRetry || this.#closed) return
+    this.#spoolRetry = this.#later(() => {
+      this.#spoolRetry = undefined
+      void this.replaySpool()
+    }, this.#spoolPause)
+    this.#spoolPause = Math.min(this.#spoolPause * 2, MAX_SPOOL_RETRY_MS)
+  }
+
+  /** Writes what the spool holds (one replay at a time; a call while one runs gets that one). */
+  replaySpool(): Promise<ReplayResult> {
+    this.#replaying ??= this.#spool
+      .replay(
+        (item) =>
+          this.#timed(
+            item.kind === 'call' ? writeRecord(this.#store.db, item.record) : writeSms(this.#store.db, item.sms),
+          ).then(() => {}),
+        async () => !(await this.#timed(reachable(this.#store)).catch(() => false)),
+      )
+      .then((result) => {
+        this.#spoolWaiting = result.remaining > 0
+        if (result.remaining > 0) this.#scheduleReplay()
+        else this.#spoolPause = this.#spoolRetryMs
+        if (result.replayed + result.rejected > 0)
+          this.#log.info(result, result.remaining > 0 ? 'spool partly replayed' : 'spool replayed')
+        if (result.rejected > 0)
+          this.#log.error({ dir: this.#spool.dir }, 'spooled items refused by the database: see rejected.jsonl')
+        this.emit('replayed', result)
+        return result
+      })
+      .finally(() => (this.#replaying = undefined))
+    return this.#replaying
+  }
+
+  /** Rejects with TimedOut when `p` takes longer than the write timeout; `p` may still finish later. */
+  #timed<T>(p: Promise<T>): Promise<T> {
+    p.catch(() => {})
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TimedOut('the database did not answer in time')), this.#writeTimeoutMs)
+      timer.unref()
+      p.then(resolve, reject).finally(() => clearTimeout(timer))
+    })
+  }
+
+  #later(fn: () => void, ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      if (!this.#closed) fn()
+    }, ms)
+    timer.unref()
+    this.#timers.add(timer)
+    return timer
+  }
+
+  /** Stops listening and retrying; the store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const timer of this.#timers) clearTimeout(timer)
+    this.#timers.clear()
+    for (const unlisten of this.#unlisten.splice(0)) await unlisten().catch(() => {})
+    await this.#replaying?.catch(() => {})
+    await this.#reloading
+    this.#spool.close()
+  }
+}
