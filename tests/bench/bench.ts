@@ -1,0 +1,380 @@
+/**
+ * `npm run bench [-- --quick] [-- --profile]`: the router's throughput, latency, memory and CPU per call against
+ * a floor and a peer (issue 7). Each server runs in its own process; this process is the FreeSWITCH simulator.
+ * Figures print as a table and go to var/bench/last.json; docs/performance.md explains the method.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
+import { checkRecords } from './records-check.js'
+import { slotNumber, writeFlows } from './flow-copies.js'
+import { checkStandard, closedLoop, hold, paced, STANDARD_SCRIPT, type Sample } from './load.js'
+import { machine } from './machine.js'
+import { percentiles } from './percentiles.js'
+import { summarizeProfile, type ProfileSummary } from './profile-summary.js'
+import { killAll, REPO, ServerProcess, type ProbeStats } from './server-process.js'
+import type { FixedScript } from './fixed-script.js'
+
+const quick = process.argv.includes('--quick')
+const profile = process.argv.includes('--profile')
+const CONFIG = quick
+  ? { slots: 32, warmMs: 1000, runMs: 5000, levels: [100, 500], pacedPerSecond: 100, pacedMs: 4000 }
+  : { slots: 64, warmMs: 3000, runMs: 30_000, levels: [100, 1000, 5000], pacedPerSecond: 100, pacedMs: 20_000 }
+const FREESWITCH_CPU_MS_PER_CALL = 15
+const LAG_RESOLUTION_MS = 10
+const VAR = join(REPO, 'var/bench')
+const DATABASE = 'none (workflow files; records to JSONL)'
+
+const round = (n: number | undefined, digits = 2) => (n === undefined ? undefined : Number(n.toFixed(digits)))
+const pct = (sample: number[], ps: number[]) => percentiles(sample, ps).map((v) => round(v, 3))
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Builds dist/ when lib/ or bin/ changed since the last build (tsc emits even when other files have errors). */
+function build(): string {
+  const entry = join(REPO, 'dist/bin/ivr-router.js')
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
+      0,
+    )
+  if (existsSync(entry) && statSync(entry).mtimeMs >= Math.max(newest(join(REPO, 'lib')), newest(join(REPO, 'bin'))))
+    return 'dist/ up to date'
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, timeout: 180_000, encoding: 'utf8' })
+  if (!existsSync(entry)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`)
+  return r.status === 0 ? 'built dist/' : 'built dist/ (tsc reported errors in files under way elsewhere)'
+}
+
+async function startRouter(name: string, port: number, binds: string[], extra: string[] = []) {
+  const records = join(VAR, `calls-${name}.jsonl`)
+  rmSync(records, { force: true })
+  const args = [
+    ...extra,
+    'dist/bin/ivr-router.js',
+    'serve',
+    join(VAR, 'flows.yaml'),
+    `--listen=127.0.0.1:${port}`,
+    `--records=${records}`,
+    ...binds,
+  ]
+  const server = await ServerProcess.start(name, args, join(VAR, `${name}.log`), 'ivr-router listening')
+  return { server, records }
+}
+
+type ThroughputFigures = {
+  callsPerSecond: number
+  calls: number
+  correct: number
+  failures: string[]
+  cpuMsPerCall: number
+  bytesReceivedPerCall: number
+  bytesSentPerCall: number
+  setupMs: { p50: number | undefined; p99: number | undefined }
+  thinkMs: { p50: number | undefined; p99: number | undefined; p999: number | undefined }
+}
+
+/** Warm-up, then a measured closed loop with the server's CPU read from /proc before and after. */
+async function throughput(server: ServerProcess, port: number, recordsPath?: string): Promise<ThroughputFigures> {
+  const fs = new FakeFreeSwitch({ seed: 7 })
+  await closedLoop(fs, port, CONFIG.slots, CONFIG.warmMs)
+  const cpu0 = server.cpuMs()
+  const s = await closedLoop(fs, port, CONFIG.slots, CONFIG.runMs)
+  const cpu = server.cpuMs() - cpu0
+  const wrongRecords = recordsPath ? await checkRecords(recordsPath, s.passed) : []
+  return figuresOf(s, cpu, wrongRecords)
+}
+
+function figuresOf(s: Sample, cpu: number, wrongRecords: string[]): ThroughputFigures {
+  const [s50, s99] = pct(s.setups, [50, 99])
+  const [t50, t99, t999] = pct(s.thinks, [50, 99, 99.9])
+  return {
+    callsPerSecond: round((s.ok / s.elapsedMs) * 1000, 1)!,
+    calls: s.calls,
+    correct: s.ok - wrongRecords.length,
+    failures: [...s.failures, ...wrongRecords.slice(0, 5)],
+    cpuMsPerCall: round(cpu / Math.max(1, s.calls), 3)!,
+    bytesReceivedPerCall: Math.round(s.bytesToRouter / Math.max(1, s.ok)),
+    bytesSentPerCall: Math.round(s.bytesFromRouter / Math.max(1, s.ok)),
+    setupMs: { p50: s50, p99: s99 },
+    thinkMs: { p50: t50, p99: t99, p999: t999 },
+  }
+}
+
+async function captureScript(port: number): Promise<FixedScript> {
+  const fs = new FakeFreeSwitch({ seed: 1 })
+  const sim = await fs.call({ port, channel: { destination: slotNumber(0) }, script: STANDARD_SCRIPT }).result
+  const failure = checkStandard(sim)
+  if (failure) throw new Error(`the standard call failed: ${failure}`)
+  return { uuid: sim.uuid, commands: sim.commands.slice(1).map((c) => c.raw) }
+}
+
+const lagOf = (p: ProbeStats) => ({
+  p50: round(Math.max(0, p.lag.p50 - LAG_RESOLUTION_MS)),
+  p99: round(Math.max(0, p.lag.p99 - LAG_RESOLUTION_MS)),
+  max: round(Math.max(0, p.lag.max - LAG_RESOLUTION_MS)),
+})
+
+/** One router per level: memory with `held` calls parked, then think time of a paced stream beside them. */
+async function atConcurrency(held: number, binds: string[]) {
+  const port = await freePort()
+  const { server } = await startRouter(`router-${held}`, port, binds)
+  try {
+    const fs = new FakeFreeSwitch({ seed: 11 })
+    await closedLoop(fs, port, CONFIG.slots, CONFIG.warmMs)
+    const before = await server.probe('stats', true)
+    const rssBefore = server.rssBytes()
+    const holdFs = new FakeFreeSwitch({
+      seed: 13,
+      mediaSpeed: 1,
+      media: { files: { 'ivr/bench-hold.wav': 3_600_000 } },
+    })
+    const parked = await hold(holdFs, port, held)
+    const after = await server.probe('stats', true)
+    const rssAfter = server.rssBytes()
+    await server.probe('reset-lag')
+    const cpu0 = server.cpuMs()
+    const s = await paced(fs, port, CONFIG.slots, CONFIG.pacedPerSecond, CONFIG.pacedMs)
+    const cpu = server.cpuMs() - cpu0
+    const lag = lagOf(await server.probe('stats', false))
+    const released = await parked.release()
+    const f = figuresOf(s, cpu, [])
+    return {
+      concurrent: held,
+      pacedCallsPerSecond: CONFIG.pacedPerSecond,
+      calls: f.calls,
+      correct: f.correct,
+      failures: [...f.failures, ...released.failures],
+      heldCallsEndedCorrectly: released.ok,
+      setupMs: f.setupMs,
+      thinkMs: f.thinkMs,
+      eventLoopLagMs: lag,
+      cpuMsPerCallWhilePaced: f.cpuMsPerCall,
+      memory: {
+        rssMiB: round(rssAfter / 2 ** 20, 1),
+        heapUsedMiB: round(after.memory.heapUsed / 2 ** 20, 1),
+        rssPerHeldCallKiB: round((rssAfter - rssBefore) / held / 1024, 1),
+        heapPerHeldCallKiB: round((after.memory.heapUsed - before.memory.heapUsed) / held / 1024, 1),
+      },
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
+async function baseline(name: 'floor' | 'peer', scriptPath: string, label: string = name) {
+  const port = await freePort()
+  const server = await ServerProcess.start(
+    label,
+    ['--import', 'tsx', join(REPO, `tests/bench/${name}.ts`), scriptPath, String(port)],
+    join(VAR, `${label}.log`),
+    `${name} listening`,
+  )
+  try {
+    return await throughput(server, port)
+  } finally {
+    await server.stop()
+  }
+}
+
+/** Events `myevents` turns on that the router never reads (it reads EXECUTE_COMPLETE, HANGUP, HANGUP_COMPLETE, BRIDGE). */
+const UNREAD_EVENTS =
+  'CHANNEL_ANSWER CHANNEL_APPLICATION CHANNEL_CREATE CHANNEL_DATA CHANNEL_DESTROY CHANNEL_EXECUTE CHANNEL_ORIGINATE ' +
+  'CHANNEL_UUID CHANNEL_OUTGOING CHANNEL_PARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_STATE CHANNEL_UNBRIDGE ' +
+  'CHANNEL_UNPARK DETECTED_SPEECH DTMF NOTALK TALK'
+
+function narrowed(script: FixedScript): FixedScript {
+  const at = script.commands.findIndex((c) => c.startsWith('myevents'))
+  const commands = [...script.commands]
+  commands.splice(at + 1, 0, `nixevent ${UNREAD_EVENTS}\n\n`)
+  return { ...script, commands }
+}
+
+async function main() {
+  mkdirSync(VAR, { recursive: true })
+  const started = performance.now()
+  const built = build()
+  const binds = writeFlows(join(VAR, 'flows.yaml'), CONFIG.slots)
+  process.stdout.write(`ivr-router bench (${quick ? 'quick' : 'full'}); ${built}; database: ${DATABASE}\n`)
+
+  const port = await freePort()
+  const profileDir = join(VAR, 'profile')
+  if (profile) rmSync(profileDir, { recursive: true, force: true })
+  const { server, records } = await startRouter(
+    'router',
+    port,
+    binds,
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  )
+  let router: ThroughputFigures
+  let script: FixedScript
+  try {
+    script = await captureScript(port)
+    router = await throughput(server, port, records)
+  } finally {
+    await server.stop(profile ? 15_000 : 3000)
+  }
+  let hot: ProfileSummary | undefined
+  if (profile) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))
+    if (file) hot = summarizeProfile(join(profileDir, file))
+  }
+  const scriptPath = join(VAR, 'fixed-script.json')
+  writeFileSync(scriptPath, JSON.stringify(script, null, 2))
+  const levels = []
+  for (const held of CONFIG.levels) levels.push(await atConcurrency(held, binds))
+  const floor = await baseline('floor', scriptPath)
+  const peer = await baseline('peer', scriptPath)
+  // What subscribing narrowly would save: the floor with the events the router never reads turned off.
+  const narrowPath = join(VAR, 'fixed-script-narrow.json')
+  writeFileSync(narrowPath, JSON.stringify(narrowed(script), null, 2))
+  const floorNarrow = await baseline('floor', narrowPath, 'floor-narrow')
+
+  const figures = {
+    mode: quick ? 'quick' : 'full',
+    at: new Date().toISOString(),
+    machine: machine(),
+    database: DATABASE,
+    config: CONFIG,
+    throughput: {
+      method:
+        `closed loop: ${CONFIG.slots} simulated callers, each placing its next standard call when the last ended, ` +
+        `for ${CONFIG.runMs / 1000} s after a ${CONFIG.warmMs / 1000} s warm-up; a call counts when the simulator ` +
+        'saw the five applications and the exit, and (router) its JSONL record says connected to support',
+      router,
+      floor,
+      peer,
+      floorNarrow,
+      ratioToFloor: round(router.callsPerSecond / floor.callsPerSecond),
+      ratioToPeer: round(router.callsPerSecond / peer.callsPerSecond),
+    },
+    concurrency: {
+      method:
+        `one router per level: N callers parked in an hour-long playback, then ${CONFIG.pacedPerSecond} standard ` +
+        `calls/s for ${CONFIG.pacedMs / 1000} s beside them; setup = connect reply written → first execute read, ` +
+        'think = CHANNEL_EXECUTE_COMPLETE written → next command read, both on the simulator side; memory = ' +
+        '(after parking − before) / N, RSS from /proc/PID/status, heap from process.memoryUsage() after a GC ' +
+        '(preloaded probe); lag = perf_hooks event-loop delay during the paced calls (10 ms resolution removed)',
+      levels,
+    },
+    postgres: 'n/a (no database in this mode)',
+    cpu: {
+      method: 'router utime+stime from /proc/PID/stat around the measured closed loop, divided by the calls',
+      routerMsPerCall: router.cpuMsPerCall,
+      freeswitchMsPerCall: FREESWITCH_CPU_MS_PER_CALL,
+      shareOfFreeSwitch: round(router.cpuMsPerCall / FREESWITCH_CPU_MS_PER_CALL, 3),
+      bytesReceivedPerCall: router.bytesReceivedPerCall,
+    },
+    ...(hot ? { profile: hot } : {}),
+    wallSeconds: 0,
+  }
+  figures.wallSeconds = Math.round((performance.now() - started) / 1000)
+  writeFileSync(join(VAR, 'last.json'), `${JSON.stringify(figures, null, 2)}\n`)
+  process.stdout.write(report(figures))
+}
+
+function report(f: {
+  throughput: {
+    router: ThroughputFigures
+    floor: ThroughputFigures
+    peer: ThroughputFigures
+    floorNarrow: ThroughputFigures
+    ratioToFloor: number | undefined
+    ratioToPeer: number | undefined
+  }
+  concurrency: { levels: Awaited<ReturnType<typeof atConcurrency>>[] }
+  cpu: { shareOfFreeSwitch: number | undefined }
+  profile?: ProfileSummary | undefined
+  wallSeconds: number
+}): string {
+  const t = f.throughput
+  const row = (cells: (string | number | undefined)[]) =>
+    `${cells.map((c) => String(c ?? '-').padStart(14)).join('')}\n`
+  let out = '\n(1) sustained throughput, (2) setup, (6) CPU and bytes per call — closed loop\n'
+  out += row(['server', 'calls/s', 'correct', 'of calls', 'CPU ms/call', 'calls/s/core', 'bytes in', 'setup p99'])
+  for (const [name, x] of [
+    ['router', t.router],
+    ['floor', t.floor],
+    ['peer', t.peer],
+    ['floor-narrow', t.floorNarrow],
+  ] as const)
+    out += row([
+      name,
+      x.callsPerSecond,
+      x.correct,
+      x.calls,
+      x.cpuMsPerCall,
+      Math.round(1000 / x.cpuMsPerCall),
+      x.bytesReceivedPerCall,
+      x.setupMs.p99,
+    ])
+  out += 'calls/s/core: the CPU-bound ceiling of one core (1000 / CPU ms per call); calls/s is bounded by the\n'
+  out += 'simulator, which shares the machine and costs more per call than the servers it drives\n'
+  out += `router / floor: ${t.ratioToFloor} (target ≥ 0.8); router / peer: ${t.ratioToPeer} (target ≥ 2)\n`
+  out += `router CPU per call: ${t.router.cpuMsPerCall} ms = ${((f.cpu.shareOfFreeSwitch ?? 0) * 100).toFixed(1)} % of FreeSWITCH's ~15 ms (target ≤ 5 %)\n`
+  out += '\n(3) think time, (2) setup, (4) memory and lag with N calls held, 100 standard calls/s beside them\n'
+  out += row([
+    'held',
+    'think p50',
+    'think p99',
+    'think p99.9',
+    'setup p99',
+    'RSS/call KiB',
+    'heap/call KiB',
+    'lag p99',
+    'correct',
+  ])
+  for (const l of f.concurrency.levels)
+    out += row([
+      l.concurrent,
+      l.thinkMs.p50,
+      l.thinkMs.p99,
+      l.thinkMs.p999,
+      l.setupMs.p99,
+      l.memory.rssPerHeldCallKiB,
+      l.memory.heapPerHeldCallKiB,
+      l.eventLoopLagMs.p99,
+      `${l.correct}/${l.calls}`,
+    ])
+  out += '(5) Postgres rows and round trips per call: n/a (no database in this mode)\n'
+  out +=
+    'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'
+  const failures = [t.router, t.floor, t.peer, t.floorNarrow, ...f.concurrency.levels].flatMap((x) => x.failures)
+  if (failures.length) out += `\nfailures (first ones): ${failures.slice(0, 10).join(' | ')}\n`
+  if (f.profile) {
+    out += '\nrouter CPU profile (self time, busy share):\n'
+    for (const a of f.profile.areas.slice(0, 8)) out += `  ${(a.share * 100).toFixed(1).padStart(5)} %  ${a.area}\n`
+    for (const x of f.profile.top) out += `  ${(x.share * 100).toFixed(1).padStart(5)} %  ${x.fn}  ${x.where}\n`
+  }
+  out += `\nfigures: var/bench/last.json; ${f.wallSeconds} s\n`
+  return out
+}
+
+const guard = setTimeout(
+  () => {
+    process.stderr.write('bench: over its time limit, stopping\n')
+    killAll()
+    process.exit(2)
+  },
+  (quick ? 90 : 600) * 1000,
+)
+guard.unref()
+try {
+  await main()
+} catch (err) {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exitCode = 1
+} finally {
+  killAll()
+}
+process.exit()
