@@ -5,7 +5,7 @@
  * follows changes through NOTIFY, and records calls in the database (spooling when it is away).
  */
 import type { Command } from 'commander'
-import { appendFile, mkdir } from 'node:fs/promises'
+import { mkdir, open } from 'node:fs/promises'
 import { dirname, resolve as resolvePath } from 'node:path'
 import type { Logger } from 'pino'
 import type { World } from '../engine/world.js'
@@ -74,10 +74,12 @@ async function fileRouting(files: string[], opts: Options, log: Logger): Promise
   }
   const records = resolvePath(opts.records)
   await mkdir(dirname(records), { recursive: true })
+  // One handle for the whole run (O_APPEND: each record is one write, whole lines even from concurrent calls).
+  const sink = await open(records, 'a')
   const world = new MemoryWorld(directory, {
     clock: systemClock,
     region: opts.region,
-    record: (call) => appendFile(records, `${JSON.stringify(call)}\n`),
+    record: async (call) => void (await sink.write(`${JSON.stringify(call)}\n`)),
     sendSms: async (sms) => log.info({ call: sms.callId, to: sms.to }, 'sms (no provider configured: logged only)'),
   })
   log.info({ workflows: directory.workflows.length, records }, 'workflows from files; records to a JSON-lines file')
@@ -102,7 +104,7 @@ async function fileRouting(files: string[], opts: Options, log: Logger): Promise
       )
       return workflow ? { workflow } : undefined
     },
-    close: async () => {},
+    close: () => sink.close(),
   }
 }
 

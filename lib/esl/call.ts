@@ -42,6 +42,12 @@ export type ChannelInfo = { uuid: string; caller: string; callerName: string; di
 
 const UUID = /^[0-9A-Za-z-]{1,64}$/
 
+/** When FreeSWITCH fired the event (ms), from its own clock: talk time is measured on the switch. */
+function eventTime(e: ChannelEvent): number | undefined {
+  const us = Number(e.text('Event-Date-Timestamp'))
+  return Number.isFinite(us) && us > 0 ? us / 1000 : undefined
+}
+
 export class EslCall implements Call {
   readonly id: string
   readonly caller: string
@@ -118,7 +124,7 @@ export class EslCall implements Call {
     let whoAnswered: Promise<string | undefined> | undefined
     const stop = this.session.on('CHANNEL_BRIDGE', (e) => {
       if (bridgedAt !== undefined) return
-      bridgedAt = this.#now()
+      bridgedAt = eventTime(e) ?? this.#now()
       // Each leg carries `ivr_agent` (dial-string.ts); ask the answering leg which agent it is.
       const other = e.text('Other-Leg-Unique-ID')
       if (req.targets.length > 1 && other !== undefined && UUID.test(other))
@@ -141,12 +147,18 @@ export class EslCall implements Call {
     }
     const reading = readBridge((name) => done.variableText(name))
     if (reading.outcome === 'caller-left') throw new CallEnded(reading.cause)
-    if (reading.outcome === 'answered') return this.#answered(req, bridgedAt ?? this.#now(), whoAnswered)
+    if (reading.outcome === 'answered')
+      return this.#answered(req, bridgedAt ?? this.#now(), whoAnswered, eventTime(done))
     return { outcome: reading.outcome, cause: reading.cause }
   }
 
-  async #answered(req: RingRequest, bridgedAt: number, whoAnswered?: Promise<string | undefined>): Promise<RingResult> {
-    const talkSeconds = Math.max(0, (this.#now() - bridgedAt) / 1000)
+  async #answered(
+    req: RingRequest,
+    bridgedAt: number,
+    whoAnswered: Promise<string | undefined> | undefined,
+    endedAt = this.#now(),
+  ): Promise<RingResult> {
+    const talkSeconds = Math.max(0, (endedAt - bridgedAt) / 1000)
     const named = await whoAnswered
     const agent = req.targets.find((t) => t.agent === named)?.agent ?? req.targets[0]!.agent
     return { outcome: 'answered', agent, answeredAt: bridgedAt, talkSeconds }

@@ -57,6 +57,12 @@ export function event(format: EventFormat, names: readonly string[]): string {
   return command(`event ${format} ${names.map((name) => named('event name', name, EVENT_NAME)).join(' ')}`)
 }
 
+/** Stops events of these names (needs `full`); with `myevents`, narrows this channel's events to what is read. */
+export function nixevent(names: readonly string[]): string {
+  if (names.length === 0) throw new CommandError('value', 'event names')
+  return command(`nixevent ${names.map((name) => named('event name', name, EVENT_NAME)).join(' ')}`)
+}
+
 /** Without seconds: linger until we send `exit`. */
 export function linger(seconds?: number): string {
   if (seconds === undefined) return command('linger')

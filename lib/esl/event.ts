@@ -1,9 +1,9 @@
 /**
  * An event from a `text/event-json` or `text/event-plain` frame, parsed only as far as asked.
  *
- * Routing needs the event's name and, for CHANNEL_EXECUTE(_COMPLETE), its Application-UUID: those two are found by a
- * search in the body bytes, without decoding or parsing it, so that the many events a call ignores stay cheap. Any
- * other header parses the whole body once. A body that is not what FreeSWITCH sends throws EventFormatError from
+ * A single-valued header (the event's name, its Application-UUID, a result variable) is found by a search in the
+ * body bytes, without decoding or parsing it, so that events stay cheap; the whole body is parsed once only when the
+ * search cannot tell (an escaped or array value) or `get` asks for a typed value. A body that is not what FreeSWITCH sends throws EventFormatError from
  * whichever accessor first needs it.
  *
  * Values: JSON has strings, and arrays for multi-valued variables (a one-entry array comes as a string); plain has
@@ -43,12 +43,12 @@ export class EslEvent {
 
   /** Event-Name, e.g. CHANNEL_EXECUTE_COMPLETE; '' if the body has none. */
   get name(): string {
-    return this.#quick('Event-Name') ?? ''
+    return this.text('Event-Name') ?? ''
   }
 
   /** The event-uuid we gave to sendmsg execute (on CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE). */
   get applicationUuid(): string | undefined {
-    return this.#quick('Application-UUID')
+    return this.text('Application-UUID')
   }
 
   get application(): string | undefined {
@@ -70,7 +70,9 @@ export class EslEvent {
 
   /** The event's own body (`_body` in JSON), e.g. a BACKGROUND_JOB's result. */
   get body(): string | undefined {
-    return this.text('_body')
+    // Not among the header lines of a plain event: only the full parse finds it.
+    const value = this.get('_body')
+    return typeof value === 'string' ? value : undefined
   }
 
   get(header: string): HeaderValue | undefined {
@@ -78,8 +80,15 @@ export class EslEvent {
     return this.#headers.get(header)
   }
 
-  /** A header as FreeSWITCH's own string form: an array as `ARRAY::a|:b`, as `${var}` would expand it. */
+  /**
+   * A header as FreeSWITCH's own string form: an array as `ARRAY::a|:b`, as `${var}` would expand it.
+   * Read straight from the bytes when that is certain, so that reading a few results never parses the body.
+   */
   text(header: string): string | undefined {
+    if (!this.#headers) {
+      const found = this.format === 'json' ? findJson(this.bytes, header) : findPlain(this.bytes, header)
+      if (found !== null) return found
+    }
     const value = this.get(header)
     return typeof value === 'string' || value === undefined ? value : `${ARRAY}${value.join('|:')}`
   }
@@ -91,13 +100,6 @@ export class EslEvent {
 
   variableText(name: string): string | undefined {
     return this.text(`variable_${name}`)
-  }
-
-  /** A single-valued header straight from the bytes when that is certain, else from the parsed body. */
-  #quick(header: string): string | undefined {
-    if (this.#headers) return this.text(header)
-    const found = this.format === 'json' ? findJson(this.bytes, header) : findPlain(this.bytes, header)
-    return found === null ? this.text(header) : found
   }
 }
 
