@@ -29,23 +29,14 @@ export type Served = {
 
 export async function serve(yamlText: string, extra: Partial<ServerOptions> = {}): Promise<Served> {
   const directory = directoryOf(yamlText)
-  const records: CallRecord[] = []
-  const waiting = new Map<string, (r: CallRecord) => void>()
   const world = new MemoryWorld(directory, {
     clock: systemClock,
     region: 'KR',
-    record: async (r) => {
-      records.push(r)
-      waiting.get(r.id)?.(r)
-    },
+    record: async () => {},
     sendSms: async () => {},
   })
   const candidates = fileCandidates(directory.workflows, new Map())
-  const server = new EslServer({
-    host: '127.0.0.1',
-    port: 0,
-    allow: ['127.0.0.0/8'],
-    log: pino({ level: 'silent' }),
+  return serveWith({
     world,
     resolve: async (facts) => {
       const workflow = await resolveWorkflow(
@@ -64,6 +55,21 @@ export async function serve(yamlText: string, extra: Partial<ServerOptions> = {}
       )
       return workflow ? { workflow } : undefined
     },
+    ...extra,
+  })
+}
+
+/** The server over any world (the store's, in the end-to-end tests); `onCall` collects the records. */
+export async function serveWith(
+  options: Pick<ServerOptions, 'world' | 'resolve'> & Partial<ServerOptions>,
+): Promise<Served> {
+  const records: CallRecord[] = []
+  const waiting = new Map<string, (r: CallRecord) => void>()
+  const server = new EslServer({
+    host: '127.0.0.1',
+    port: 0,
+    allow: ['127.0.0.0/8'],
+    log: pino({ level: 'silent' }),
     call: {
       // Rendering is tested in tests/tts; here a prompt's file name is enough.
       media: new Media({
@@ -76,7 +82,12 @@ export async function serve(yamlText: string, extra: Partial<ServerOptions> = {}
       minRecordingSeconds: 2,
     },
     closeTimeoutMs: 2000,
-    ...extra,
+    ...options,
+    onCall: (r) => {
+      records.push(r)
+      waiting.get(r.id)?.(r)
+      options.onCall?.(r)
+    },
   })
   const { port } = await server.listen()
   const fs = new FakeFreeSwitch({ seed: 7 })
