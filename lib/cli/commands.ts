@@ -1,13 +1,29 @@
 /** Every command group of the CLI, in the order `--help` lists them. */
+import { registerAgentCommands } from './agent-commands.js'
+import { registerApplyCommands } from './apply-commands.js'
+import { registerContactCommands } from './contact-commands.js'
+import { registerDbCommands } from './db-commands.js'
 import type { Registrar } from './main.js'
+import { registerNumberCommands } from './number-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
 import { registerServeCommand } from './serve-command.js'
+import { registerScheduleCommands } from './schedule-commands.js'
 import { registerSimulateCommand } from './simulate-command.js'
+import { registerTeamCommands } from './team-commands.js'
 import { registerWorkflowCommands } from './workflow-commands.js'
+import { registerWorkflowStoreCommands } from './workflow-store-commands.js'
 
 export const commands: Registrar[] = [
   registerServeCommand,
+  registerApplyCommands,
   registerWorkflowCommands,
+  registerWorkflowStoreCommands,
+  registerNumberCommands,
+  registerTeamCommands,
+  registerAgentCommands,
+  registerScheduleCommands,
+  registerContactCommands,
+  registerDbCommands,
   registerSimulateCommand,
   registerRecipeCommands,
 ]
