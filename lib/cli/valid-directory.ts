@@ -1,5 +1,5 @@
 /** Loads and validates workflow files for a command that runs them: diagnostics to stderr, bad files refused. */
-import type { Directory } from '../sim/directory.js'
+import type { Directory } from '../workflow/directory.js'
 import { documentsOf } from '../workflow/load.js'
 import { formatDiagnostic, validateFiles } from '../workflow/validate.js'
 import { UsageError } from './errors.js'

@@ -7,7 +7,7 @@ import type { CallRecord } from '../engine/record.js'
 import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
 import { toE164 } from '../phone/e164.js'
 import { newStrategyMemory, ringOrder } from '../routing/strategy.js'
-import type { Directory } from '../sim/directory.js'
+import type { Directory } from '../workflow/directory.js'
 import type { Agent, Contact, Schedule, Team, Workflow } from '../workflow/schema.js'
 
 /** A queued caller rings again at least this often, even when no agent was released. */

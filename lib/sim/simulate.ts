@@ -7,7 +7,7 @@ import type { CallEvent, CallRecord, Inbox, Outcome } from '../engine/record.js'
 import type { Workflow } from '../workflow/schema.js'
 import { SimCall } from './call.js'
 import { VirtualClock } from './clock.js'
-import type { Directory } from './directory.js'
+import type { Directory } from '../workflow/directory.js'
 import type { Scenario } from './scenario.js'
 import { SimWorld } from './world.js'
 

@@ -8,7 +8,7 @@ import type { RingFor } from '../engine/world.js'
 import { MemoryWorld } from '../server/memory-world.js'
 import type { SimCall } from './call.js'
 import type { VirtualClock } from './clock.js'
-import type { Directory } from './directory.js'
+import type { Directory } from '../workflow/directory.js'
 
 export const QUEUE_RETRY_S = 5
 

@@ -8,7 +8,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { simulate } from '../../lib/sim/simulate.js'
 import { Workflow, Team, Schedule } from '../../lib/workflow/schema.js'
-import type { Directory } from '../../lib/sim/directory.js'
+import type { Directory } from '../../lib/workflow/directory.js'
 
 const STEPS = 6
 const stepName = (i: number) => `S${i}`

@@ -1,7 +1,7 @@
 /** Test helper: run a simulated call over YAML documents given inline. */
 import { parseAllDocuments } from 'yaml'
 import { DOCUMENT_KINDS } from '../../lib/workflow/schema.js'
-import type { Directory } from '../../lib/sim/directory.js'
+import type { Directory } from '../../lib/workflow/directory.js'
 import { simulate, type SimulateResult } from '../../lib/sim/simulate.js'
 import type { Scenario } from '../../lib/sim/scenario.js'
 
