@@ -211,6 +211,8 @@ export function registerServeCommand(program: Command): void {
         log,
         world: routing.world,
         resolve: routing.resolve,
+        // No dead air: if the router fails inside a call, the caller hears this before it hangs up.
+        fallbackPrompt: { say: '죄송합니다. 지금은 연결할 수 없습니다. 잠시 후 다시 걸어 주세요.' },
         call: {
           media: new Media({ kind: 'render', renderer: createTtsRenderer() }),
           region: opts.region,
