@@ -84,26 +84,31 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
   try {
     if (!memory) mkdirSync(config.dataDir, { recursive: true })
     const client = await PGlite.create(memory ? undefined : config.dataDir)
-    const db = drizzlePglite({ client, schema }) as unknown as Db
-    return {
-      db,
-      kind: 'pglite',
-      description: memory ? 'embedded PGlite in memory' : `embedded PGlite in ${config.dataDir}`,
-      listen: async (channel, handler) => {
-        const unlisten = await client.listen(channel, (payload) => handler.onNotify(payload))
-        return () => unlisten()
-      },
-      close: async () => {
-        try {
-          await client.close()
-        } finally {
-          release()
-        }
-      },
-    }
+    return pgliteStore(client, memory ? 'embedded PGlite in memory' : `embedded PGlite in ${config.dataDir}`, release)
   } catch (err) {
     release()
     throw err
+  }
+}
+
+/** A store on a PGlite instance already open (in memory from a dump, in tests); `release` runs after it closes. */
+export function pgliteStore(client: PGlite, description: string, release: () => void = () => {}): Store {
+  const db = drizzlePglite({ client, schema }) as unknown as Db
+  return {
+    db,
+    kind: 'pglite',
+    description,
+    listen: async (channel, handler) => {
+      const unlisten = await client.listen(channel, (payload) => handler.onNotify(payload))
+      return () => unlisten()
+    },
+    close: async () => {
+      try {
+        await client.close()
+      } finally {
+        release()
+      }
+    },
   }
 }
 
