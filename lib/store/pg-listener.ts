@@ -28,7 +28,8 @@ export class PgListener {
     if (!handlers) this.#channels.set(channel, (handlers = new Set()))
     handlers.add(handler)
     if (!this.#client) await this.#connect()
-    else if (first) await this.#client.query(`LISTEN ${quote(channel)}`)
+    // Repeated when the connection was opened just now: LISTEN twice is harmless, missing it is not.
+    if (first) await this.#client?.query(`LISTEN ${quote(channel)}`)
     return async () => {
       handlers.delete(handler)
       if (handlers.size > 0) return

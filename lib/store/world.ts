@@ -51,6 +51,8 @@ export type StoreWorldOptions = {
   spoolRetryMs?: number
   /** A write that takes longer counts as failed (the record goes to the spool). Default 10 s. */
   writeTimeoutMs?: number
+  /** A query during a call (contact, reservation) that takes longer counts as failed, so the caller never waits long. Default 3 s. */
+  queryTimeoutMs?: number
 }
 
 export type StoreWorldEvents = {
@@ -83,6 +85,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly #lease: number
   readonly #queueRetryMs: number
   readonly #writeTimeoutMs: number
+  readonly #queryTimeoutMs: number
   readonly #spoolRetryMs: number
   #directory: StoreDirectory
   readonly #waiters = new Set<Waiter>()
@@ -109,6 +112,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#lease = options.leaseSeconds ?? 60
     this.#queueRetryMs = options.queueRetryMs ?? 10_000
     this.#writeTimeoutMs = options.writeTimeoutMs ?? 10_000
+    this.#queryTimeoutMs = options.queryTimeoutMs ?? 3000
     this.#spoolRetryMs = options.spoolRetryMs ?? 5000
     this.#spoolPause = this.#spoolRetryMs
   }
@@ -116,12 +120,18 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   /** Loads the directory, listens for changes and released agents, and replays what the spool holds. */
   static async open(store: Store, options: StoreWorldOptions): Promise<StoreWorld> {
     const spool = new Spool(options.spoolDir)
-    let world: StoreWorld
+    let directory: StoreDirectory
     try {
-      world = new StoreWorld(store, spool, await loadDirectory(store.db), options)
-      await world.#start()
+      directory = await loadDirectory(store.db)
     } catch (err) {
       spool.close()
+      throw err
+    }
+    const world = new StoreWorld(store, spool, directory, options)
+    try {
+      await world.#start()
+    } catch (err) {
+      await world.close()
       throw err
     }
     return world
@@ -149,7 +159,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     )
     renew.unref()
     this.#timers.add(renew)
-    if (await this.#spool.pending()) void this.replaySpool()
+    if (await this.#spool.pending()) this.replaySpool().catch(() => {})
   }
 
   /** The routing directory in use now. */
@@ -220,7 +230,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
 
   async contact(e164: string): Promise<Contact | undefined> {
     try {
-      return await this.#timed(findContact(this.#store.db, e164))
+      return await this.#timed(findContact(this.#store.db, e164), this.#queryTimeoutMs)
     } catch (err) {
       // Without the database the call goes on as for an unknown caller.
       this.#log.warn({ err: message(err) }, 'contact lookup failed')
@@ -233,7 +243,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     let order
     const reserving = reserveAgents(this.#store.db, callId, forWhom, team, this.#lease)
     try {
-      order = await this.#timed(reserving)
+      order = await this.#timed(reserving, this.#queryTimeoutMs)
     } catch (err) {
       // A reservation that answers after we gave up on it is handed back at once.
       if (err instanceof TimedOut) reserving.then(() => releaseAgents(this.#store.db, callId)).catch(() => {})
@@ -252,7 +262,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
         released = true
         this.#held.delete(callId)
         try {
-          await this.#timed(releaseAgents(this.#store.db, callId))
+          await this.#timed(releaseAgents(this.#store.db, callId), this.#queryTimeoutMs)
         } catch (err) {
           this.#log.warn({ call: callId, err: message(err) }, 'could not release agents: their lease will expire')
         }
@@ -332,7 +342,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
       await this.#toSpool({ kind: 'call', record: call })
       return
     }
-    if (this.#spoolWaiting) void this.replaySpool()
+    if (this.#spoolWaiting) this.replaySpool().catch(() => {})
   }
 
   async #toSpool(item: SpoolItem): Promise<void> {
@@ -352,7 +362,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     if (this.#spoolRetry || this.#closed) return
     this.#spoolRetry = this.#later(() => {
       this.#spoolRetry = undefined
-      void this.replaySpool()
+      this.replaySpool().catch(() => {})
     }, this.#spoolPause)
     this.#spoolPause = Math.min(this.#spoolPause * 2, MAX_SPOOL_RETRY_MS)
   }
@@ -365,7 +375,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
           this.#timed(
             item.kind === 'call' ? writeRecord(this.#store.db, item.record) : writeSms(this.#store.db, item.sms),
           ).then(() => {}),
-        async () => !(await this.#timed(reachable(this.#store)).catch(() => false)),
+        async () => !(await this.#timed(reachable(this.#store), this.#queryTimeoutMs).catch(() => false)),
       )
       .then((result) => {
         this.#spoolWaiting = result.remaining > 0
@@ -378,15 +388,21 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
         this.emit('replayed', result)
         return result
       })
+      .catch((err: unknown) => {
+        // The spool directory itself failed (not the database): try again later, keep what is there.
+        this.#log.error({ dir: this.#spool.dir, err: message(err) }, 'spool replay failed')
+        this.#scheduleReplay()
+        throw err
+      })
       .finally(() => (this.#replaying = undefined))
     return this.#replaying
   }
 
-  /** Rejects with TimedOut when `p` takes longer than the write timeout; `p` may still finish later. */
-  #timed<T>(p: Promise<T>): Promise<T> {
+  /** Rejects with TimedOut when `p` takes longer than `ms`; `p` may still finish later. */
+  #timed<T>(p: Promise<T>, ms = this.#writeTimeoutMs): Promise<T> {
     p.catch(() => {})
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new TimedOut('the database did not answer in time')), this.#writeTimeoutMs)
+      const timer = setTimeout(() => reject(new TimedOut('the database did not answer in time')), ms)
       timer.unref()
       p.then(resolve, reject).finally(() => clearTimeout(timer))
     })
