@@ -7,6 +7,15 @@ import { isValidRegion } from '../phone/e164.js'
 import { simulate } from '../sim/simulate.js'
 import { parseConnect, parseKeys } from '../sim/scenario.js'
 import { transcriptLine } from '../sim/transcript.js'
+import { resolveWorkflow } from '../server/resolve.js'
+import { VirtualClock } from '../sim/clock.js'
+import { SimWorld } from '../sim/world.js'
+import { storeConfig } from '../store/config.js'
+import { openStore } from '../store/db.js'
+import { loadDirectory } from '../store/directory.js'
+import { toE164 } from '../phone/e164.js'
+import type { Directory } from '../workflow/directory.js'
+import type { Workflow } from '../workflow/schema.js'
 import { UsageError } from './errors.js'
 import { validDirectory } from './valid-directory.js'
 
@@ -19,6 +28,7 @@ type Options = {
   queueWait: string
   hangupAt?: string
   region: string
+  databaseUrl?: string
   json?: boolean
 }
 
@@ -30,12 +40,61 @@ function parseOrUsage<T>(flag: string, parse: () => T): T {
   }
 }
 
+/** The stored directory, and the workflow `serve` would run for this call at that time. */
+async function fromStore(
+  number: string,
+  caller: string,
+  at: number,
+  opts: Options,
+): Promise<{ directory: Directory; chosen: { workflow: Workflow; version: number } }> {
+  let config
+  try {
+    config = storeConfig({ databaseUrl: opts.databaseUrl })
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err))
+  }
+  const store = await openStore(config)
+  try {
+    const stored = await loadDirectory(store.db)
+    const directory: Directory = {
+      workflows: [...stored.workflows.values()].map((v) => v.workflow),
+      schedules: [...stored.schedules.values()],
+      teams: [...stored.teams.values()],
+      agents: [...stored.agents.values()],
+      contacts: [],
+    }
+    // Resolution sees schedules at the simulated time, as serve would at that moment.
+    const world = new SimWorld(directory, new VirtualClock(at), opts.region)
+    const callerE164 = toE164(caller, opts.region)
+    const workflow = await resolveWorkflow(
+      stored.candidates,
+      {
+        caller,
+        callerE164,
+        dialed: number,
+        dialedE164: toE164(number, opts.region),
+        fields: {},
+        team: null,
+        contact: async () => undefined,
+        sawClosed: () => {},
+      },
+      world,
+    )
+    const found = workflow && stored.workflows.get(workflow.name)
+    if (!found) throw new UsageError(`no workflow for ${number}: not bound, and no enabled incoming workflow matches`)
+    return { directory, chosen: found }
+  } finally {
+    await store.close()
+  }
+}
+
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('run a call through a workflow with a scripted caller, in virtual time')
-    .argument('<files...>', 'workflow files (YAML or JSON); the first incoming workflow runs')
-    .option('--number <number>', 'dialled number', '070-1234-5678')
+    .argument('[files...]', 'workflow files (YAML or JSON): the first incoming workflow runs; none: the database')
+    .option('--number <number>', 'dialled number; without files, the workflow is resolved for it as serve does')
+    .option('--database-url <url>', 'without files: PostgreSQL (default: $DATABASE_URL, else the embedded database)')
     .option('--from <caller>', 'caller number', '010-1234-5678')
     .option('--at <iso-8601>', 'when the call happens (default: now)')
     .option('--keys <list>', 'inputs, one per prompt that reads keys: 1,123456#,_ (_ = no input)')
@@ -54,16 +113,25 @@ export function registerSimulateCommand(program: Command): void {
       const keys = opts.keys === undefined ? [] : parseOrUsage('--keys', () => parseKeys(opts.keys!))
       const connect = opts.connect === undefined ? [] : parseOrUsage('--connect', () => parseConnect(opts.connect!))
 
-      const directory = await validDirectory(files, opts.region)
-      if (!directory.workflows.some((w) => w.trigger === 'incoming'))
-        throw new UsageError('no incoming workflow in the files given')
+      let directory: Directory
+      let chosen: { workflow: Workflow; version?: number } | undefined
+      if (files.length > 0) {
+        directory = await validDirectory(files, opts.region)
+        if (!directory.workflows.some((w) => w.trigger === 'incoming'))
+          throw new UsageError('no incoming workflow in the files given')
+      } else {
+        if (opts.number === undefined) throw new UsageError('give workflow files, or --number to use the database')
+        ;({ directory, chosen } = await fromStore(opts.number, opts.from, at, opts))
+      }
       if (opts.hangupAt !== undefined && !directory.workflows.some((w) => opts.hangupAt! in w.steps))
         throw new UsageError(`--hangup-at "${opts.hangupAt}": no such step`)
 
       const result = await simulate({
         directory,
+        ...(chosen ? { workflow: chosen.workflow } : {}),
         caller: opts.from,
         dialed: opts.number ?? '070-1234-5678',
+        ...(chosen?.version !== undefined ? { version: chosen.version } : {}),
         at,
         region: opts.region,
         scenario: {

@@ -15,6 +15,8 @@ export type SimulateOptions = {
   directory: Directory
   /** The workflow to run; default: the first enabled `incoming` workflow of the directory. */
   workflow?: Workflow
+  /** Its stored version, for the record. */
+  version?: number
   caller: string
   dialed: string
   /** Virtual start time, ms since the epoch. */
@@ -53,6 +55,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   const record = await clock.drive(
     runCall({
       workflow,
+      ...(opts.version !== undefined ? { version: opts.version } : {}),
       call,
       world,
       onEvent: (event) => {

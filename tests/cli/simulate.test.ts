@@ -1,6 +1,7 @@
 /** `ivr-router simulate` as DESIGN.md's contract states it, run as a subprocess. */
 import t from 'tap'
 import { cli } from '../helpers/cli.js'
+import { testDatabase } from '../helpers/db.js'
 
 const FILE = 'tests/fixtures/workflows/reservations.yaml'
 const OPEN = '2026-11-23T10:00:00+09:00'
@@ -87,4 +88,18 @@ t.test('an invalid workflow file is reported, not run', async (t) => {
   t.equal(r.code, 1)
   t.match(r.stderr, /does-not-exist\.yaml/)
   t.equal(r.stdout, '')
+})
+
+t.test('--number without files resolves the workflow from the database as serve does', async (t) => {
+  const db = await testDatabase(t)
+  const env = db.env
+  t.equal((await cli(['db', 'migrate'], env)).code, 0)
+  t.equal((await cli(['apply', FILE], env)).code, 0)
+  t.equal((await cli(['number', 'bind', '+82 70 1234 5678', 'reservations'], env)).code, 0)
+  const r = await cli(['simulate', '--number', '070-1234-5678', '--at', OPEN, '--keys', '2', '--json'], env)
+  t.equal(r.code, 0, r.stderr)
+  t.match(JSON.parse(r.stdout), { workflow: 'reservations', outcome: 'voicemail', steps: ['A', 'B', 'E'] })
+  const none = await cli(['simulate'], env)
+  t.equal(none.code, 1)
+  t.match(none.stderr, /give workflow files, or --number/)
 })
