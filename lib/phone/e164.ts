@@ -43,6 +43,9 @@ export function toE164(raw: string, region: string): string | undefined {
   // E.164 caps a number at 15 digits; some regions' metadata allows national numbers past that.
   if (number === undefined || !number.isPossible() || number.number.length > 16) return undefined
   if (!text.startsWith('+') && countryCodeWithoutPlus(text, cc, number.nationalNumber)) return undefined
+  // A national number still starting with 0 kept its trunk prefix because no pattern matched it (`070-12` in KR):
+  // only a valid number may look like that (Italy's do).
+  if (number.nationalNumber.startsWith('0') && !number.isValid()) return undefined
   return number.number
 }
 

@@ -32,6 +32,9 @@ const KR: Row[] = [
   // Another country's number written internationally.
   ['+1 212 555 1234', '+12125551234'],
   ['+49 30 1234567', '+49301234567'],
+  // Too short for any pattern: the trunk prefix 0 could not be read off.
+  ['070-12', undefined],
+  ['02-123', undefined],
   // The country code without "+" is not guessed.
   ['82 10 1234 5678', undefined],
   ['821012345678', undefined],
