@@ -15,8 +15,8 @@ export type Registrar = (program: Command) => void
 export function buildProgram(registrars: Registrar[]): Command {
   const program = new Command('ivr-router')
     .description('Call router for FreeSWITCH: IVR workflows over the outbound Event Socket')
-    .version(pkg.version)
     .option('--debug', 'print stack traces for internal errors')
+    .addHelpText('after', '\nivr-router --version prints the version.')
     .showHelpAfterError()
     .exitOverride()
   for (const register of registrars) register(program)
@@ -25,6 +25,11 @@ export function buildProgram(registrars: Registrar[]): Command {
 
 /** Runs the CLI and returns the exit code instead of exiting, so tests can call it in-process. */
 export async function runCli(argv: string[], registrars: Registrar[]): Promise<number> {
+  // Handled here rather than by commander, whose program-wide --version would shadow `workflow show --version N`.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${pkg.version}\n`)
+    return 0
+  }
   const program = buildProgram(registrars)
   try {
     await program.parseAsync(argv, { from: 'user' })

@@ -2,8 +2,8 @@
  * The `workflow` subcommands on the database: list, show, export, diff, rollback, enable,
  * disable. (validate and schema work on files: workflow-commands.ts.)
  *
- * A version is an argument (`workflow show NAME 2`), not `--version 2`: commander gives the
- * program's own `--version` precedence wherever it appears on the command line.
+ * A version is `--version N` or an argument (`workflow show NAME 2`); the program's own version is
+ * `ivr-router --version` alone (lib/cli/main.ts).
  */
 import type { Command } from 'commander'
 import {
@@ -57,8 +57,9 @@ export function registerWorkflowStoreCommands(program: Command): void {
   jsonOption(storeCommand(workflow, 'show', 'show a workflow and its versions, or one version with its document'))
     .argument('<name>', 'the workflow')
     .argument('[version]', 'one version: its details and document')
-    .action(async (name: string, n: string | undefined, opts: StoreOptions) => {
-      const version = versionArg('VERSION', n)
+    .option('--version <n>', 'one version (the same as the argument)')
+    .action(async (name: string, n: string | undefined, opts: StoreOptions & { version?: string }) => {
+      const version = versionArg(opts.version === undefined ? 'VERSION' : '--version', opts.version ?? n)
       if (version !== undefined) {
         const v = accepted(await withStore(opts, (store) => workflowVersion(store.db, name, version)))
         const { ok: _ok, workflow: document, ...info } = v
@@ -105,8 +106,9 @@ export function registerWorkflowStoreCommands(program: Command): void {
   storeCommand(workflow, 'export', 'print a workflow version as YAML (edit it and apply it again)')
     .argument('<name>', 'the workflow')
     .argument('[version]', 'this version instead of the current one')
-    .action(async (name: string, n: string | undefined, opts: StoreOptions) => {
-      const version = versionArg('VERSION', n)
+    .option('--version <n>', 'this version (the same as the argument)')
+    .action(async (name: string, n: string | undefined, opts: StoreOptions & { version?: string }) => {
+      const version = versionArg(opts.version === undefined ? 'VERSION' : '--version', opts.version ?? n)
       const v = accepted(await withStore(opts, (store) => workflowVersion(store.db, name, version)))
       process.stdout.write(workflowYaml(v.workflow))
     })
