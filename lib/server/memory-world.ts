@@ -6,6 +6,7 @@
 import type { CallRecord } from '../engine/record.js'
 import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
 import { toE164 } from '../phone/e164.js'
+import { queueWait, type QueueWaiter } from '../routing/queue-wait.js'
 import { newStrategyMemory, ringOrder } from '../routing/strategy.js'
 import type { Directory } from '../workflow/directory.js'
 import type { Agent, Contact, Schedule, Team, Workflow } from '../workflow/schema.js'
@@ -28,7 +29,7 @@ export class MemoryWorld implements World {
   readonly #agents: Map<string, Agent>
   readonly #contacts: Map<string, Contact>
   readonly #busy = new Map<string, string>()
-  readonly #waiters = new Set<() => void>()
+  readonly #waiters = new Set<QueueWaiter>()
   readonly #memory = newStrategyMemory()
 
   constructor(
@@ -82,38 +83,13 @@ export class MemoryWorld implements World {
         for (const a of order.agents) {
           if (this.#busy.get(a.name) === callId) this.#busy.delete(a.name)
         }
-        for (const wake of [...this.#waiters]) wake()
+        for (const waiter of [...this.#waiters]) waiter.wake()
       },
     }
   }
 
   waitForAgent(_forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
-    return new Promise((resolve, reject) => {
-      const wakeAt = Math.min(until, this.clock.now() + QUEUE_RETRY_MS)
-      const timer = new AbortController()
-      const done = () => {
-        this.#waiters.delete(wake)
-        timer.abort()
-        signal.removeEventListener('abort', onAbort)
-      }
-      const wake = () => {
-        done()
-        resolve('maybe-free')
-      }
-      const onAbort = () => {
-        done()
-        reject(signal.reason)
-      }
-      this.#waiters.add(wake)
-      signal.addEventListener('abort', onAbort, { once: true })
-      this.clock.sleep(Math.max(0, wakeAt - this.clock.now()), timer.signal).then(
-        () => {
-          done()
-          resolve(wakeAt >= until ? 'deadline' : 'maybe-free')
-        },
-        () => {},
-      )
-    })
+    return queueWait({ clock: this.clock, waiters: this.#waiters, waiter: {}, until, retryMs: QUEUE_RETRY_MS, signal })
   }
 
   queuedWorkflow(team: string | undefined): Workflow | undefined {

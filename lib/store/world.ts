@@ -28,6 +28,7 @@ import { AGENT_FREE_CHANNEL, listenForChanges } from './notify.js'
 import { writeRecord, writeSms } from './records.js'
 import { releaseAgents, renewLeases, reserveAgents } from './reservations.js'
 import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
+import { queueWait } from '../routing/queue-wait.js'
 
 /** pino's Logger fits. */
 export type StoreLog = {
@@ -271,38 +272,13 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   }
 
   waitForAgent(forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason)
-        return
-      }
-      const wakeAt = Math.min(until, this.clock.now() + this.#queueRetryMs)
-      const timer = new AbortController()
-      const done = () => {
-        this.#waiters.delete(waiter)
-        timer.abort()
-        signal.removeEventListener('abort', onAbort)
-      }
-      const waiter: Waiter = {
-        forWhom,
-        wake: () => {
-          done()
-          resolve('maybe-free')
-        },
-      }
-      const onAbort = () => {
-        done()
-        reject(signal.reason)
-      }
-      this.#waiters.add(waiter)
-      signal.addEventListener('abort', onAbort, { once: true })
-      this.clock.sleep(Math.max(0, wakeAt - this.clock.now()), timer.signal).then(
-        () => {
-          done()
-          resolve(wakeAt >= until ? 'deadline' : 'maybe-free')
-        },
-        () => {},
-      )
+    return queueWait({
+      clock: this.clock,
+      waiters: this.#waiters,
+      waiter: { forWhom },
+      until,
+      retryMs: this.#queueRetryMs,
+      signal,
     })
   }
 

@@ -4,27 +4,18 @@
  */
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import { cli } from '../helpers/cli.js'
+import { freePort } from '../helpers/net.js'
 import { testDatabase } from '../helpers/db.js'
 import { openStore, rows } from '../../lib/store/db.js'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 t.test('apply, bind, serve, call: the call is in the tables', async (t) => {
   const db = await testDatabase(t)

@@ -1,23 +1,14 @@
 /** `ivr-router serve` as a process: it listens, takes calls, and drains on SIGTERM. */
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '../helpers/net.js'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 t.test('serve takes a call, then drains on SIGTERM and exits 0', async (t) => {
   const port = await freePort()
