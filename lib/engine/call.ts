@@ -61,6 +61,8 @@ export type RingRequest = {
   timeoutSeconds: number
   /** Team the call is for, for the record and caller ID on the agent's phone. */
   team?: string
+  /** Called as soon as the media side knows which agent answered (before the talk ends). */
+  onAnswered?: (agent: string) => void
 }
 
 export type RingOutcome = 'answered' | 'no-answer' | 'busy' | 'unavailable' | 'failed'

@@ -31,6 +31,8 @@ export async function ringOnce(
       legSeconds: plan.legSeconds,
       timeoutSeconds: timeoutSeconds ?? team?.ringSeconds ?? plan.legSeconds,
       ...(state.team ? { team: state.team } : {}),
+      // The agents who did not answer go back to the pool for other calls while this one talks.
+      onAnswered: (agent) => void plan.answered(agent).catch(() => {}),
     })
   } finally {
     await plan.release()

@@ -19,6 +19,8 @@ export type RingPlan = {
   targets: DialTarget[]
   mode: 'simultaneous' | 'sequential'
   legSeconds: number
+  /** One agent answered: the others are free at once, the answering one stays reserved while they talk. */
+  answered(agent: string): Promise<void>
   /** Ends the reservation (after the bridge ends, or when ringing failed). Idempotent. */
   release(): Promise<void>
 }

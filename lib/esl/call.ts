@@ -127,11 +127,15 @@ export class EslCall implements Call {
       bridgedAt = eventTime(e) ?? this.#now()
       // Each leg carries `ivr_agent` (dial-string.ts); ask the answering leg which agent it is.
       const other = e.text('Other-Leg-Unique-ID')
-      if (req.targets.length > 1 && other !== undefined && UUID.test(other))
+      if (req.targets.length > 1 && other !== undefined && UUID.test(other)) {
         whoAnswered = this.session.api('uuid_getvar', other, 'ivr_agent').then(
           (v) => v.trim(),
           () => undefined,
         )
+        void whoAnswered.then((name) => {
+          if (name && req.targets.some((t) => t.agent === name)) req.onAnswered?.(name)
+        })
+      } else if (req.targets.length === 1) req.onAnswered?.(req.targets[0]!.agent)
     })
     let done: ChannelEvent | undefined
     try {

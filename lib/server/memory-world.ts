@@ -73,17 +73,21 @@ export class MemoryWorld implements World {
           )
     for (const a of order.agents) this.#busy.set(a.name, callId)
     let released = false
+    const free = (keep?: string) => {
+      for (const a of order.agents) if (a.name !== keep && this.#busy.get(a.name) === callId) this.#busy.delete(a.name)
+      for (const waiter of [...this.#waiters]) waiter.wake()
+    }
     return {
       targets: order.agents.map((a) => ({ agent: a.name, dial: a.dial })),
       mode: order.mode,
       legSeconds: team?.ringSeconds ?? 20,
+      answered: async (agent) => {
+        if (!released) free(agent)
+      },
       release: async () => {
         if (released) return
         released = true
-        for (const a of order.agents) {
-          if (this.#busy.get(a.name) === callId) this.#busy.delete(a.name)
-        }
-        for (const waiter of [...this.#waiters]) waiter.wake()
+        free()
       },
     }
   }

@@ -57,11 +57,15 @@ export async function reserveAgents(
   return 'agent' in forWhom ? { agents, mode: 'simultaneous' } : ringOrder(team, agents, memory)
 }
 
-/** Ends the call's reservations and tells the queued callers which agents are free. */
-export async function releaseAgents(db: Db, callId: string): Promise<void> {
+/**
+ * Ends the call's reservations (all of them, or all but `keep`: the agent who answered) and tells
+ * the queued callers which agents are free.
+ */
+export async function releaseAgents(db: Db, callId: string, keep?: string): Promise<void> {
+  const others = keep === undefined ? sql`` : sql` and name <> ${keep}`
   await db.execute(
     sql`with released as (
-          update agents set reserved_by = null, lease_until = null where reserved_by = ${callId} returning name
+          update agents set reserved_by = null, lease_until = null where reserved_by = ${callId}${others} returning name
         )
         select pg_notify(${AGENT_FREE_CHANNEL}, string_agg(name, ',')) from released having count(*) > 0`,
   )

@@ -258,6 +258,14 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
       targets: order.agents.map((a) => ({ agent: a.name, dial: a.dial })),
       mode: order.mode,
       legSeconds: team?.ringSeconds ?? 20,
+      answered: async (agent) => {
+        if (released || order.agents.length < 2) return
+        try {
+          await this.#timed(releaseAgents(this.#store.db, callId, agent), this.#queryTimeoutMs)
+        } catch (err) {
+          this.#log.warn({ call: callId, err: message(err) }, 'could not free the agents who did not answer')
+        }
+      },
       release: async () => {
         if (released || order.agents.length === 0) return
         released = true

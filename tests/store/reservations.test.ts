@@ -137,4 +137,23 @@ t.test(`reservations (${dbKind})`, async (t) => {
     await setAgentStatus(store, 's2', 'available')
     t.equal(await byStatus, 'maybe-free')
   })
+
+  t.test('once one agent answers, the others are free for other calls while they talk', async (t) => {
+    const first = await world.ringPlan('talking', { team: 'all' })
+    t.same(
+      first.targets.map((x) => x.agent),
+      ['a1', 'a2', 'a3'],
+    )
+    await first.answered('a2')
+    t.equal(await reservedBy('a2'), 'talking', 'the agent who answered stays reserved')
+    const second = await world.ringPlan('next', { team: 'all' })
+    t.same(
+      second.targets.map((x) => x.agent),
+      ['a1', 'a3'],
+      'the others ring for the next call',
+    )
+    await second.release()
+    await first.release()
+    t.equal(await reservedBy('a2'), null)
+  })
 })
