@@ -87,21 +87,7 @@ async function fileRouting(files: string[], opts: Options, log: Logger): Promise
   return {
     world,
     resolve: async (facts) => {
-      const callerE164 = toE164(facts.caller, opts.region)
-      const workflow = await resolveWorkflow(
-        candidates,
-        {
-          caller: facts.caller,
-          callerE164,
-          dialed: facts.dialed,
-          dialedE164: toE164(facts.dialed, opts.region),
-          fields: {},
-          team: null,
-          contact: () => world.contact(callerE164 ?? ''),
-          sawClosed: () => {},
-        },
-        world,
-      )
+      const workflow = await resolveWorkflow(candidates, facts, world)
       return workflow ? { workflow } : undefined
     },
     close: () => sink.close(),

@@ -13,7 +13,6 @@ import { SimWorld } from '../sim/world.js'
 import { storeConfig } from '../store/config.js'
 import { openStore } from '../store/db.js'
 import { loadDirectory } from '../store/directory.js'
-import { toE164 } from '../phone/e164.js'
 import type { Directory } from '../workflow/directory.js'
 import type { Workflow } from '../workflow/schema.js'
 import { UsageError } from './errors.js'
@@ -65,21 +64,7 @@ async function fromStore(
     }
     // Resolution sees schedules at the simulated time, as serve would at that moment.
     const world = new SimWorld(directory, new VirtualClock(at), opts.region)
-    const callerE164 = toE164(caller, opts.region)
-    const workflow = await resolveWorkflow(
-      stored.candidates,
-      {
-        caller,
-        callerE164,
-        dialed: number,
-        dialedE164: toE164(number, opts.region),
-        fields: {},
-        team: null,
-        contact: async () => undefined,
-        sawClosed: () => {},
-      },
-      world,
-    )
+    const workflow = await resolveWorkflow(stored.candidates, { caller, dialed: number }, world)
     const found = workflow && stored.workflows.get(workflow.name)
     if (!found) throw new UsageError(`no workflow for ${number}: not bound, and no enabled incoming workflow matches`)
     return { directory, chosen: found }

@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { CallRecord } from '../engine/record.js'
 import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
-import { toE164 } from '../phone/e164.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import type { Contact, Workflow } from '../workflow/schema.js'
@@ -171,22 +170,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   /** The workflow a call runs, and its version (`EslServer`'s `resolve`); no query unless a filter reads the contact. */
   async resolve(facts: { caller: string; dialed: string }): Promise<VersionedWorkflow | undefined> {
     const directory = this.#directory
-    const callerE164 = toE164(facts.caller, this.region)
-    let contact: Promise<Contact | undefined> | undefined
-    const workflow = await resolveWorkflow(
-      directory.candidates,
-      {
-        caller: facts.caller,
-        callerE164,
-        dialed: facts.dialed,
-        dialedE164: toE164(facts.dialed, this.region),
-        fields: {},
-        team: null,
-        contact: () => (contact ??= callerE164 ? this.contact(callerE164) : Promise.resolve(undefined)),
-        sawClosed: () => {},
-      },
-      this,
-    )
+    const workflow = await resolveWorkflow(directory.candidates, facts, this)
     const found = workflow && directory.workflows.get(workflow.name)
     return found ? { workflow: found.workflow, version: found.version } : undefined
   }

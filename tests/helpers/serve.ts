@@ -10,7 +10,6 @@ import { fileCandidates } from '../../lib/server/file-candidates.js'
 import { MemoryWorld } from '../../lib/server/memory-world.js'
 import { resolveWorkflow } from '../../lib/server/resolve.js'
 import { systemClock } from '../../lib/server/system-clock.js'
-import { toE164 } from '../../lib/phone/e164.js'
 import { FakeFreeSwitch, type CallResult, type CallScript } from '../../lib/testing/fake-freeswitch/index.js'
 import { directoryOf } from './sim.js'
 
@@ -39,20 +38,7 @@ export async function serve(yamlText: string, extra: Partial<ServerOptions> = {}
   return serveWith({
     world,
     resolve: async (facts) => {
-      const workflow = await resolveWorkflow(
-        candidates,
-        {
-          caller: facts.caller,
-          callerE164: toE164(facts.caller, 'KR'),
-          dialed: facts.dialed,
-          dialedE164: toE164(facts.dialed, 'KR'),
-          fields: {},
-          team: null,
-          contact: async () => undefined,
-          sawClosed: () => {},
-        },
-        world,
-      )
+      const workflow = await resolveWorkflow(candidates, facts, world)
       return workflow ? { workflow } : undefined
     },
     ...extra,

@@ -14,6 +14,23 @@ const voicemail6s: CallScript = { voicemail: { speakMs: 6000 } }
 const hungUpWhileRecording: CallScript = { voicemail: { speakMs: 6000, end: 'hangup' } }
 const callerHangsUpAt1500: CallScript = { hangup: { duringAppNamed: 'playback', afterMs: 1500 } }
 
+/** bridge-json and bridge-plain: error/* targets fail on their own; the loopback and sofia targets need an outcome. */
+const bridgeTargets: CallScript = {
+  bridges: [
+    'no-answer',
+    'no-answer',
+    'no-answer',
+    'unavailable',
+    'no-answer',
+    'busy',
+    'fail',
+    'INCOMPATIBLE_DESTINATION',
+    'answer',
+    'answer',
+  ],
+  talkMs: 3000,
+}
+
 export const TRACES = {
   async_nested: { uuid: '8747e23f-6b80-4b46-8eb1-a6e1762c634c', switch: { mediaSpeed: 20 } },
   'basic-json': { uuid: 'a76e420f-3152-41fd-9af4-dd945061dae0' },
@@ -21,40 +38,11 @@ export const TRACES = {
   break_moh: { uuid: '386ffd7e-0d18-4229-be0a-58dc0d04292e' },
   'bridge-json': {
     uuid: '2fdeafc1-53d9-4b18-b778-f1d3dc7a6616',
-    // error/* targets fail on their own; the loopback and sofia targets need an outcome.
-    script: {
-      bridges: [
-        'no-answer',
-        'no-answer',
-        'no-answer',
-        'unavailable',
-        'no-answer',
-        'busy',
-        'fail',
-        'INCOMPATIBLE_DESTINATION',
-        'answer',
-        'answer',
-      ],
-      talkMs: 3000,
-    },
+    script: bridgeTargets,
   },
   'bridge-plain': {
     uuid: '115ef9a6-da2f-459d-879e-4e63455e9e9d',
-    script: {
-      bridges: [
-        'no-answer',
-        'no-answer',
-        'no-answer',
-        'unavailable',
-        'no-answer',
-        'busy',
-        'fail',
-        'INCOMPATIBLE_DESTINATION',
-        'answer',
-        'answer',
-      ],
-      talkMs: 3000,
-    },
+    script: bridgeTargets,
   },
   bridge_hangup: { uuid: '625a0327-5d48-49cc-8181-35f91785742f', script: { hangup: { duringAppNamed: 'bridge' } } },
   bridge_multi: {
