@@ -83,9 +83,9 @@ t.test(`calls leave calls, call_events and inbox rows (${dbKind})`, async (t) =>
   // A binding changed while serving takes effect for the next call, without a restart.
   const other = `name: other\nsteps:\n  A:\n    - hangup: { inbox: true }\n`
   t.ok((await applyDocuments(store, loadString(other, 'other.yaml'), { region: 'KR', importedBy: 'test' })).ok)
-  const reloaded = once(world, 'reload')
   t.match(await bindNumber(store, '07012345678', 'other', 'KR'), { ok: true, previous: 'reservations' })
-  await reloaded
+  // The apply's notice may reload first: wait for the reload that carries the new binding.
+  while (world.directory.bindings.get('+827012345678') !== 'other') await once(world, 'reload')
   const next = await s.call({})
   t.match(next.record, { workflow: 'other', outcome: 'missed', inbox: { reason: 'workflow_hangup' } })
   const [count] = await rows<{ n: number }>(store.db, sql`select count(*)::int as n from calls`)
