@@ -8,7 +8,8 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
-import { checkRecords } from './records-check.js'
+import { benchDatabase, readBack, seed, type BenchDatabase } from './bench-database.js'
+import { checkRecords, readJsonl } from './records-check.js'
 import { slotNumber, writeFlows } from './flow-copies.js'
 import { checkStandard, closedLoop, hold, paced, STANDARD_SCRIPT, type Sample } from './load.js'
 import { machine } from './machine.js'
@@ -25,7 +26,6 @@ const CONFIG = quick
 const FREESWITCH_CPU_MS_PER_CALL = 15
 const LAG_RESOLUTION_MS = 10
 const VAR = join(REPO, 'var/bench')
-const DATABASE = 'none (workflow files; records to JSONL)'
 
 const round = (n: number | undefined, digits = 2) => (n === undefined ? undefined : Number(n.toFixed(digits)))
 const pct = (sample: number[], ps: number[]) => percentiles(sample, ps).map((v) => round(v, 3))
@@ -56,20 +56,22 @@ function build(): string {
   return r.status === 0 ? 'built dist/' : 'built dist/ (tsc reported errors in files under way elsewhere)'
 }
 
-async function startRouter(name: string, port: number, binds: string[], extra: string[] = []) {
+/** The router on the database (as `serve` without files), or on the flows file with records to JSONL. */
+type RouterMode = { db: BenchDatabase } | { files: [string, string][] }
+
+async function startRouter(name: string, port: number, mode: RouterMode, extra: string[] = []) {
+  const log = join(VAR, `${name}.log`)
+  const listen = `--listen=127.0.0.1:${port}`
+  if ('db' in mode) {
+    const env = { ...mode.db.env, ...(mode.db.config.kind === 'pglite' ? { IVR_BENCH_COUNT_PGLITE: '1' } : {}) }
+    const args = [...extra, 'dist/bin/ivr-router.js', 'serve', listen, '--no-demo']
+    return { server: await ServerProcess.start(name, args, log, 'ivr-router listening', env) }
+  }
   const records = join(VAR, `calls-${name}.jsonl`)
   rmSync(records, { force: true })
-  const args = [
-    ...extra,
-    'dist/bin/ivr-router.js',
-    'serve',
-    join(VAR, 'flows.yaml'),
-    `--listen=127.0.0.1:${port}`,
-    `--records=${records}`,
-    ...binds,
-  ]
-  const server = await ServerProcess.start(name, args, join(VAR, `${name}.log`), 'ivr-router listening')
-  return { server, records }
+  const binds = mode.files.map(([number, workflow]) => `--bind=${number}=${workflow}`)
+  const args = [...extra, 'dist/bin/ivr-router.js', 'serve', join(VAR, 'flows.yaml'), listen, `--records=${records}`]
+  return { server: await ServerProcess.start(name, [...args, ...binds], log, 'ivr-router listening'), records }
 }
 
 type ThroughputFigures = {
@@ -84,15 +86,24 @@ type ThroughputFigures = {
   thinkMs: { p50: number | undefined; p99: number | undefined; p999: number | undefined }
 }
 
+type Loop = { sample: Sample; cpuMs: number; dbRequests?: number }
+
+/** Round trips on the wire (PostgreSQL) or statements given to PGlite so far. */
+async function dbRequests(server: ServerProcess, db: BenchDatabase | undefined): Promise<number | undefined> {
+  if (db === undefined) return undefined
+  return db.wire ? db.wire.roundTrips : (await server.probe('stats', false)).statements
+}
+
 /** Warm-up, then a measured closed loop with the server's CPU read from /proc before and after. */
-async function throughput(server: ServerProcess, port: number, recordsPath?: string): Promise<ThroughputFigures> {
+async function measuredLoop(server: ServerProcess, port: number, db?: BenchDatabase): Promise<Loop> {
   const fs = new FakeFreeSwitch({ seed: 7 })
   await closedLoop(fs, port, CONFIG.slots, CONFIG.warmMs)
   const cpu0 = server.cpuMs()
-  const s = await closedLoop(fs, port, CONFIG.slots, CONFIG.runMs)
-  const cpu = server.cpuMs() - cpu0
-  const wrongRecords = recordsPath ? await checkRecords(recordsPath, s.passed) : []
-  return figuresOf(s, cpu, wrongRecords)
+  const requests0 = await dbRequests(server, db)
+  const sample = await closedLoop(fs, port, CONFIG.slots, CONFIG.runMs)
+  const cpuMs = server.cpuMs() - cpu0
+  const requests1 = await dbRequests(server, db)
+  return { sample, cpuMs, ...(requests0 === undefined ? {} : { dbRequests: requests1! - requests0 }) }
 }
 
 function figuresOf(s: Sample, cpu: number, wrongRecords: string[]): ThroughputFigures {
@@ -126,9 +137,9 @@ const lagOf = (p: ProbeStats) => ({
 })
 
 /** One router per level: memory with `held` calls parked, then think time of a paced stream beside them. */
-async function atConcurrency(held: number, binds: string[]) {
+async function atConcurrency(held: number, mode: RouterMode) {
   const port = await freePort()
-  const { server } = await startRouter(`router-${held}`, port, binds)
+  const { server } = await startRouter(`router-${held}`, port, mode)
   try {
     const fs = new FakeFreeSwitch({ seed: 11 })
     await closedLoop(fs, port, CONFIG.slots, CONFIG.warmMs)
@@ -181,7 +192,8 @@ async function baseline(name: 'floor' | 'peer', scriptPath: string, label: strin
     `${name} listening`,
   )
   try {
-    return await throughput(server, port)
+    const loop = await measuredLoop(server, port)
+    return figuresOf(loop.sample, loop.cpuMs, [])
   } finally {
     await server.stop()
   }
@@ -204,35 +216,99 @@ async function main() {
   mkdirSync(VAR, { recursive: true })
   const started = performance.now()
   const built = build()
-  const binds = writeFlows(join(VAR, 'flows.yaml'), CONFIG.slots)
-  process.stdout.write(`ivr-router bench (${quick ? 'quick' : 'full'}); ${built}; database: ${DATABASE}\n`)
+  const bindings = writeFlows(join(VAR, 'flows.yaml'), CONFIG.slots)
+  const db = await benchDatabase(VAR, 'router')
+  try {
+    await seed(db.config, join(VAR, 'flows.yaml'), bindings)
+    await run({ started, built, bindings, db })
+  } finally {
+    await db.close()
+  }
+}
 
+async function run({
+  started,
+  built,
+  bindings,
+  db,
+}: {
+  started: number
+  built: string
+  bindings: [string, string][]
+  db: BenchDatabase
+}) {
+  process.stdout.write(`ivr-router bench (${quick ? 'quick' : 'full'}); ${built}; database: ${db.label}\n`)
+  const seeded = await readBack(db.config)
   const port = await freePort()
   const profileDir = join(VAR, 'profile')
   if (profile) rmSync(profileDir, { recursive: true, force: true })
-  const { server, records } = await startRouter(
+  const { server } = await startRouter(
     'router',
     port,
-    binds,
+    { db },
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   )
-  let router: ThroughputFigures
+  let loop: Loop
   let script: FixedScript
   try {
     script = await captureScript(port)
-    router = await throughput(server, port, records)
+    loop = await measuredLoop(server, port, db)
   } finally {
     await server.stop(profile ? 15_000 : 3000)
+  }
+  // Read after the router stopped: it drained, so every record is in (and PGlite is one process's at a time).
+  const stored = await readBack(db.config)
+  const router = figuresOf(
+    loop.sample,
+    loop.cpuMs,
+    checkRecords(new Map(stored.calls.map((c) => [c.id, c])), loop.sample.passed),
+  )
+  const perCall = (n: number) => round(n / Math.max(1, stored.rows.calls), 2)
+  const postgres = {
+    method:
+      'rows: what the tables hold after the router run (its warm-up and measured calls) ÷ the calls stored; rows ' +
+      'updated: pg_stat_user_tables.n_tup_upd over the run (PostgreSQL only: PGlite keeps no table statistics); ' +
+      (db.wire
+        ? 'round trips: Query and Sync messages the router sent, counted by a proxy on the wire, over the measured loop'
+        : 'statements: query/exec/transaction calls the router gave PGlite (counted by the preloaded probe), over the ' +
+          'measured loop'),
+    database: db.label,
+    callsStored: stored.rows.calls,
+    rowsWrittenPerCall: {
+      calls: perCall(stored.rows.calls),
+      call_events: perCall(stored.rows.call_events),
+      inbox: perCall(stored.rows.inbox),
+      sms_outbox: perCall(stored.rows.sms_outbox),
+      total: perCall(Object.values(stored.rows).reduce((a, b) => a + b, 0)),
+    },
+    ...(stored.updated === undefined ? {} : { rowsUpdatedPerCall: perCall(stored.updated - (seeded.updated ?? 0)) }),
+    [db.wire ? 'roundTripsPerCall' : 'statementsPerCall']: round(
+      (loop.dbRequests ?? 0) / Math.max(1, loop.sample.calls),
+    ),
   }
   let hot: ProfileSummary | undefined
   if (profile) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'))
     if (file) hot = summarizeProfile(join(profileDir, file))
   }
+  // The same router on the flows file with JSON-lines records: what the database costs per call.
+  const filesPort = await freePort()
+  const files = await startRouter('router-files', filesPort, { files: bindings })
+  let filesLoop: Loop
+  try {
+    filesLoop = await measuredLoop(files.server, filesPort)
+  } finally {
+    await files.server.stop()
+  }
+  const routerFiles = figuresOf(
+    filesLoop.sample,
+    filesLoop.cpuMs,
+    checkRecords(await readJsonl(files.records!, filesLoop.sample.passed), filesLoop.sample.passed),
+  )
   const scriptPath = join(VAR, 'fixed-script.json')
   writeFileSync(scriptPath, JSON.stringify(script, null, 2))
   const levels = []
-  for (const held of CONFIG.levels) levels.push(await atConcurrency(held, binds))
+  for (const held of CONFIG.levels) levels.push(await atConcurrency(held, { db }))
   const floor = await baseline('floor', scriptPath)
   const peer = await baseline('peer', scriptPath)
   // What subscribing narrowly would save: the floor with the events the router never reads turned off.
@@ -244,14 +320,16 @@ async function main() {
     mode: quick ? 'quick' : 'full',
     at: new Date().toISOString(),
     machine: machine(),
-    database: DATABASE,
+    database: db.label,
     config: CONFIG,
     throughput: {
       method:
         `closed loop: ${CONFIG.slots} simulated callers, each placing its next standard call when the last ended, ` +
         `for ${CONFIG.runMs / 1000} s after a ${CONFIG.warmMs / 1000} s warm-up; a call counts when the simulator ` +
-        'saw the five applications and the exit, and (router) its JSONL record says connected to support',
+        'saw the five applications and the exit, and its record (router: in the database; router-files: JSONL) says ' +
+        'connected to support with the six digits',
       router,
+      routerFiles,
       floor,
       peer,
       floorNarrow,
@@ -267,7 +345,7 @@ async function main() {
         '(preloaded probe); lag = perf_hooks event-loop delay during the paced calls (10 ms resolution removed)',
       levels,
     },
-    postgres: 'n/a (no database in this mode)',
+    postgres,
     cpu: {
       method: 'router utime+stime from /proc/PID/stat around the measured closed loop, divided by the calls',
       routerMsPerCall: router.cpuMsPerCall,
@@ -284,8 +362,11 @@ async function main() {
 }
 
 function report(f: {
+  database: string
+  postgres: Record<string, unknown> & { rowsWrittenPerCall: Record<string, number | undefined> }
   throughput: {
     router: ThroughputFigures
+    routerFiles: ThroughputFigures
     floor: ThroughputFigures
     peer: ThroughputFigures
     floorNarrow: ThroughputFigures
@@ -304,6 +385,7 @@ function report(f: {
   out += row(['server', 'calls/s', 'correct', 'of calls', 'CPU ms/call', 'calls/s/core', 'bytes in', 'setup p99'])
   for (const [name, x] of [
     ['router', t.router],
+    ['router-files', t.routerFiles],
     ['floor', t.floor],
     ['peer', t.peer],
     ['floor-narrow', t.floorNarrow],
@@ -346,10 +428,19 @@ function report(f: {
       l.eventLoopLagMs.p99,
       `${l.correct}/${l.calls}`,
     ])
-  out += '(5) Postgres rows and round trips per call: n/a (no database in this mode)\n'
+  const p = f.postgres
+  const w = p.rowsWrittenPerCall
+  out += `\n(5) database per call — ${f.database}\n`
+  out += `  rows written: ${w.total} (calls ${w.calls}, call_events ${w.call_events}, inbox ${w.inbox}, sms_outbox ${w.sms_outbox})\n`
+  if (p.rowsUpdatedPerCall !== undefined) out += `  rows updated: ${String(p.rowsUpdatedPerCall)}\n`
+  if (p.roundTripsPerCall !== undefined) out += `  round trips on the wire: ${String(p.roundTripsPerCall)}\n`
+  if (p.statementsPerCall !== undefined) out += `  statements given to PGlite: ${String(p.statementsPerCall)}\n`
+  out += 'router-files: the same router on the flows file, records to JSON lines (what the database costs)\n'
   out +=
     'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'
-  const failures = [t.router, t.floor, t.peer, t.floorNarrow, ...f.concurrency.levels].flatMap((x) => x.failures)
+  const failures = [t.router, t.routerFiles, t.floor, t.peer, t.floorNarrow, ...f.concurrency.levels].flatMap(
+    (x) => x.failures,
+  )
   if (failures.length) out += `\nfailures (first ones): ${failures.slice(0, 10).join(' | ')}\n`
   if (f.profile) {
     out += '\nrouter CPU profile (self time, busy share):\n'
@@ -366,7 +457,7 @@ const guard = setTimeout(
     killAll()
     process.exit(2)
   },
-  (quick ? 90 : 600) * 1000,
+  (quick ? 150 : 900) * 1000,
 )
 guard.unref()
 try {

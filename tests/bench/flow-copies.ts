@@ -17,15 +17,15 @@ export function slotWorkflow(slot: number): string {
 
 const here = (name: string) => new URL(name, import.meta.url)
 
-/** Writes the flows file for `slots` callers; returns the `--bind` arguments that go with it. */
-export function writeFlows(path: string, slots: number): string[] {
+/** Writes the flows file for `slots` callers; returns the number → workflow bindings that go with it. */
+export function writeFlows(path: string, slots: number): [string, string][] {
   const flow = readFileSync(here('standard-flow.yaml'), 'utf8').replace(/^#.*\n/gm, '')
   const copies = Array.from({ length: slots }, (_, slot) =>
     flow.replace(/^name: bench$/m, `name: ${slotWorkflow(slot)}`).replace(/\b(sales|support)\b/g, `$1-${slot}`),
   )
   writeFileSync(path, [readFileSync(here('shared.yaml'), 'utf8'), ...copies].join('\n---\n'))
   return [
-    `--bind=${HOLD_NUMBER}=bench-hold`,
-    ...Array.from({ length: slots }, (_, slot) => `--bind=${slotNumber(slot)}=${slotWorkflow(slot)}`),
+    [HOLD_NUMBER, 'bench-hold'],
+    ...Array.from({ length: slots }, (_, slot): [string, string] => [slotNumber(slot), slotWorkflow(slot)]),
   ]
 }

@@ -1,10 +1,24 @@
 /**
  * Preloaded into a benchmarked server (`node --import probe.mjs`), so that the router's own code stays unchanged:
- * answers the bench's IPC questions with the process's heap and its event-loop lag (perf_hooks histogram).
+ * answers the bench's IPC questions with the process's heap and its event-loop lag (perf_hooks histogram), and,
+ * with IVR_BENCH_COUNT_PGLITE=1, how many statements the router gave the embedded database (its public `query`
+ * and `exec` calls; a transaction counts once): PGlite has no wire whose round trips could be counted.
  * Plain JavaScript because it loads into the compiled router.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import process from 'node:process'
+
+let statements = 0
+if (process.env.IVR_BENCH_COUNT_PGLITE === '1') {
+  const { PGlite } = await import('@electric-sql/pglite')
+  for (const method of ['query', 'exec', 'transaction']) {
+    const original = PGlite.prototype[method]
+    PGlite.prototype[method] = function (...args) {
+      statements++
+      return original.apply(this, args)
+    }
+  }
+}
 
 const lag = monitorEventLoopDelay({ resolution: 10 })
 lag.enable()
@@ -21,6 +35,7 @@ process.on('message', (message) => {
     process.send({
       probe: 'stats',
       memory,
+      statements,
       lag: { p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) },
     })
   }

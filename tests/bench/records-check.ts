@@ -1,11 +1,17 @@
-/** Reads the router's call records (JSONL) back and checks each passed call's outcome there too. */
+/** Checks each passed call's record (from the JSONL file or the database) says what the standard flow must. */
 import { existsSync, readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-type Rec = { id: string; outcome: string; team?: string | null; agent?: string | null; fields?: Record<string, string> }
+export type Rec = {
+  id: string
+  outcome: string
+  team?: string | null
+  agent?: string | null
+  fields?: Record<string, string>
+}
 
-/** Waits (≤ 10 s) for every call in `passed` (uuid → slot) to have its record; returns the wrong or missing ones. */
-export async function checkRecords(path: string, passed: ReadonlyMap<string, number>): Promise<string[]> {
+/** The JSONL records, waiting (≤ 10 s) until every call in `passed` has one. */
+export async function readJsonl(path: string, passed: ReadonlyMap<string, number>): Promise<Map<string, Rec>> {
   let byId = new Map<string, Rec>()
   for (let i = 0; i < 100; i++) {
     const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
@@ -19,6 +25,11 @@ export async function checkRecords(path: string, passed: ReadonlyMap<string, num
     if ([...passed.keys()].every((id) => byId.has(id))) break
     await sleep(100)
   }
+  return byId
+}
+
+/** The wrong or missing records among `passed` (uuid → slot). */
+export function checkRecords(byId: ReadonlyMap<string, Rec>, passed: ReadonlyMap<string, number>): string[] {
   const wrong: string[] = []
   for (const [id, slot] of passed) {
     const r = byId.get(id)

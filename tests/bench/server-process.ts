@@ -11,6 +11,8 @@ import { cpuMs, rssBytes } from './proc-stats.js'
 
 export type ProbeStats = {
   memory: NodeJS.MemoryUsage
+  /** Statements given to the embedded database so far (with IVR_BENCH_COUNT_PGLITE=1). */
+  statements: number
   lag: { p50: number; p99: number; max: number }
 }
 
@@ -27,11 +29,17 @@ export class ServerProcess {
   }
 
   /** Starts `node [flags] --import probe.mjs ARGS` and waits (≤ 20 s) for `readyText` in its log. */
-  static async start(name: string, args: string[], log: string, readyText: string): Promise<ServerProcess> {
+  static async start(
+    name: string,
+    args: string[],
+    log: string,
+    readyText: string,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<ServerProcess> {
     const fd = openSync(log, 'w')
     const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...args], {
       stdio: ['ignore', fd, fd, 'ipc'],
-      env: { ...process.env, IVR_LOG_LEVEL: process.env.IVR_LOG_LEVEL ?? 'info' },
+      env: { ...process.env, IVR_LOG_LEVEL: process.env.IVR_LOG_LEVEL ?? 'info', ...env },
     })
     closeSync(fd)
     live.add(child)

@@ -1,0 +1,66 @@
+/**
+ * A loopback TCP proxy between the router and PostgreSQL that counts round trips on the wire: each frontend
+ * `Query` ('Q') or `Sync` ('S') message is one request the router waits on (the extended protocol ends each
+ * statement with a Sync). Counting outside the router means the figure cannot flatter it.
+ */
+import { createConnection, createServer, type Server, type Socket } from 'node:net'
+
+export class PgWireCounter {
+  roundTrips = 0
+  connections = 0
+  readonly #server: Server
+  readonly #sockets = new Set<Socket>()
+
+  private constructor(server: Server) {
+    this.#server = server
+  }
+
+  /** Listens on a free loopback port and forwards to `target` (host:port). */
+  static async start(target: { host: string; port: number }): Promise<{ counter: PgWireCounter; port: number }> {
+    const server = createServer((client) => counter.#pipe(client, target))
+    const counter = new PgWireCounter(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return { counter, port: (server.address() as { port: number }).port }
+  }
+
+  #pipe(client: Socket, target: { host: string; port: number }): void {
+    this.connections++
+    const upstream = createConnection(target)
+    for (const s of [client, upstream]) {
+      this.#sockets.add(s)
+      s.on('close', () => this.#sockets.delete(s))
+      s.on('error', () => {})
+    }
+    client.on('close', () => upstream.destroy())
+    upstream.on('close', () => client.destroy())
+    upstream.pipe(client)
+    // The startup message has no type byte; every later frontend message is type (1) + length (4) + body.
+    let started = false
+    let buffered: Buffer = Buffer.alloc(0)
+    client.on('data', (chunk: Buffer) => {
+      upstream.write(chunk)
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
+      for (;;) {
+        if (!started) {
+          if (buffered.length < 4) break
+          const length = buffered.readInt32BE(0)
+          if (buffered.length < length) break
+          buffered = buffered.subarray(length)
+          started = true
+          continue
+        }
+        if (buffered.length < 5) break
+        const length = buffered.readInt32BE(1)
+        if (buffered.length < 1 + length) break
+        const type = buffered[0]
+        if (type === 0x51 /* Q */ || type === 0x53 /* S */) this.roundTrips++
+        buffered = buffered.subarray(1 + length)
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+}
