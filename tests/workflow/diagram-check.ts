@@ -105,7 +105,7 @@ function decodeMermaid(s: string): string {
 const QUOTED = '"([^"]*)"'
 const NODE = new RegExp(`^  (\\w+)(?:\\[${QUOTED}\\]|\\(\\[${QUOTED}\\]\\))$`)
 const EDGE = new RegExp(`^  (\\w+) (-->|-\\.->)(?:\\|${QUOTED}\\|)? (\\w+)$`)
-const STYLE = /^  (classDef \w+ [\w:#,]+|class [\w,]+ \w+)$/
+const STYLE = /^ {2}(classDef \w+ [\w:#,]+|class [\w,]+ \w+)$/
 
 export function parseMermaid(src: string): Parsed {
   const lines = src.split('\n')
