@@ -117,9 +117,11 @@ export function registerWorkflowDiagramCommands(program: Command): void {
             )
         }
         if (!result.complete) {
-          process.stderr.write(
-            `ivr-router: the search stopped at ${result.paths.length} paths (--max-paths ${maxPaths}): there are more; the list is not complete\n`,
-          )
+          const why =
+            result.stoppedBy === 'max-runs'
+              ? `after ${result.runs} runs of the engine: the list may not be complete`
+              : `at ${result.paths.length} paths (--max-paths ${maxPaths}): there are more; the list is not complete`
+          process.stderr.write(`ivr-router: the search stopped ${why}\n`)
           process.exitCode = 1
         }
       },

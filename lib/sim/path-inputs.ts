@@ -148,7 +148,7 @@ export function formInputs(c: CollectAction, workflows: readonly Workflow[]): st
     if (m.in !== undefined) digits.push(...m.in)
     if (m.prefix !== undefined) digits.push(m.prefix + base.slice(m.prefix.length))
     for (const n of [m.minLength, m.maxLength])
-      if (n !== undefined) digits.push(ofLength(base, n - 1), ofLength(base, n), ofLength(base, n + 1))
+      if (n !== undefined && n > 0) digits.push(ofLength(base, n - 1), ofLength(base, n), ofLength(base, n + 1))
   }
   const end = (d: string) => (c.endKey !== 'none' && d.length < c.maxDigits ? `${d}${c.endKey}` : d)
   const keys = digits.filter((d) => /^[0-9*#]{1,64}$/.test(d)).map(end)

@@ -67,6 +67,8 @@ export type PathsResult = {
   paths: WorkflowPath[]
   /** False when `maxPaths` or `maxRuns` stopped the search: there are more paths than listed. */
   complete: boolean
+  /** Which bound stopped it. */
+  stoppedBy?: 'max-paths' | 'max-runs'
   /** Runs left out because they entered a step more than `maxVisits` times. */
   loopsCut: number
   runs: number
@@ -211,7 +213,7 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
   const found = new Map<string, WorkflowPath>()
   let runs = 0
   let loopsCut = 0
-  let complete = true
+  let stoppedBy: PathsResult['stoppedBy']
 
   const runOnce = async (env: Env, keys: string[], connect: ConnectResult[]) => {
     runs++
@@ -263,11 +265,10 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
   }
 
   const search = async (env: Env, keys: string[], connect: ConnectResult[]): Promise<void> => {
-    if (!complete) return
-    if (runs >= maxRuns || found.size > opts.maxPaths) {
-      complete = false
-      return
-    }
+    if (stoppedBy) return
+    if (found.size > opts.maxPaths) stoppedBy = 'max-paths'
+    else if (runs >= maxRuns) stoppedBy = 'max-runs'
+    if (stoppedBy) return
     const { record, points } = await runOnce(env, keys, connect)
     const open = points.find((p) => p.index >= (p.kind === 'keys' ? keys.length : connect.length))
     if (tooManyVisits(open ? record.steps.slice(0, open.stepsSoFar) : record.steps, maxVisits)) {
@@ -288,11 +289,11 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
 
   const paths = [...found.values()]
   if (paths.length > opts.maxPaths) {
-    complete = false
+    stoppedBy = 'max-paths'
     paths.length = opts.maxPaths
   }
   for (const [i, path] of paths.entries()) await confirm(path, i, { ...opts, workflow })
-  return { workflow: workflow.name, paths, complete, loopsCut, runs }
+  return { workflow: workflow.name, paths, complete: !stoppedBy, ...(stoppedBy ? { stoppedBy } : {}), loopsCut, runs }
 }
 
 /** Replays a path through simulate() from its inputs as printed; a difference is a bug here, not in the workflow. */

@@ -48,7 +48,7 @@ function assignAfter(state: Assigned, action: Action): Assigned {
 }
 
 /** The engine rings the agent when one is assigned, else the team (lib/engine/ring.ts). */
-function ringTarget(state: Assigned): string | undefined {
+function ringsWhom(state: Assigned): string | undefined {
   const [team = '', agent = ''] = state.split('\u0000')
   return agent ? `agent ${agent}` : team ? `team ${team}` : undefined
 }
@@ -182,7 +182,7 @@ export function buildDiagram(workflow: Workflow): Diagram {
         const otherwise = action.connect.otherwise === undefined ? undefined : to(action.connect.otherwise)
         if (otherwise) edge(id, otherwise, 'no answer', true)
         else
-          for (const target of new Set(states.map(ringTarget)))
+          for (const target of new Set(states.map(ringsWhom)))
             edge(id, end(target ? `${queuedText} ${target}` : 'hang up (nothing assigned)'), 'no answer', true)
       } else if ('voicemail' in action) {
         edge(id, end('voicemail (inbox)'))
@@ -193,7 +193,7 @@ export function buildDiagram(workflow: Workflow): Diagram {
     if (node.leavesAt !== undefined) continue
     // The step runs out of actions: the engine connects to whoever is assigned, else hangs up.
     const endsWithMessage = node.actions.length > 0 && 'message' in node.actions.at(-1)!
-    for (const target of new Set(states.map(ringTarget))) {
+    for (const target of new Set(states.map(ringsWhom))) {
       if (!target) {
         edge(id, end('hang up (nothing assigned)'))
         continue
