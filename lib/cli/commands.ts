@@ -11,6 +11,7 @@ import { registerScheduleCommands } from './schedule-commands.js'
 import { registerSimulateCommand } from './simulate-command.js'
 import { registerTeamCommands } from './team-commands.js'
 import { registerWorkflowCommands } from './workflow-commands.js'
+import { registerWorkflowDiagramCommands } from './workflow-diagram-commands.js'
 import { registerWorkflowStoreCommands } from './workflow-store-commands.js'
 
 export const commands: Registrar[] = [
@@ -18,6 +19,7 @@ export const commands: Registrar[] = [
   registerApplyCommands,
   registerWorkflowCommands,
   registerWorkflowStoreCommands,
+  registerWorkflowDiagramCommands,
   registerNumberCommands,
   registerTeamCommands,
   registerAgentCommands,
