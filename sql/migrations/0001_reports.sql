@@ -123,7 +123,7 @@ as $$
     join call_events e on e.call_id = c.id and e.type = 'menu'
   ) m
   group by m.workflow, m.step, m.choice, m.result
-  order by m.workflow, m.step, count(*) desc, m.choice, m.result
+  order by m.workflow collate "C", m.step collate "C", count(*) desc, m.choice collate "C", m.result collate "C"
 $$;
 --> statement-breakpoint
 create or replace view report_menu_choices as select * from report_menu_choices();
@@ -170,7 +170,7 @@ as $$
          (count(*) filter (where s.last and s.outcome = 'hangup'))::int
   from s
   group by s.workflow, s.step
-  order by s.workflow, min(s.pos), s.step
+  order by s.workflow collate "C", min(s.pos), s.step collate "C"
 $$;
 --> statement-breakpoint
 create or replace view report_step_funnel as select * from report_step_funnel();
@@ -211,7 +211,7 @@ as $$
          round((avg(c.queue_seconds) filter (where c.inbox_reason = 'queue_abandoned'))::numeric, 1)::float8
   from report_calls(p_from, p_to, p_workflow, p_team, p_tz) c
   group by 1, 2
-  order by 1, 2
+  order by 1, c.workflow collate "C"
 $$;
 --> statement-breakpoint
 create or replace view report_abandonment as select * from report_abandonment();
@@ -248,7 +248,7 @@ as $$
   from report_calls(p_from, p_to, p_workflow, p_team, p_tz) c
   join inbox i on i.call_id = c.id
   group by c.team
-  order by count(*) desc, c.team nulls last
+  order by count(*) desc, c.team collate "C" nulls last
 $$;
 --> statement-breakpoint
 create or replace view report_missed_by_team as select * from report_missed_by_team();
@@ -292,7 +292,7 @@ as $$
     where e.call_id = c.id and e.type = 'queue' and e.data->>'event' = 'enter'
   )
   group by c.team
-  order by c.team nulls last
+  order by c.team collate "C" nulls last
 $$;
 --> statement-breakpoint
 create or replace view report_queue_wait as select * from report_queue_wait();
@@ -335,7 +335,7 @@ as $$
       and ((e.type = 'ring' and e.data->>'result' <> 'skipped') or e.type = 'queue')
   )
   group by c.team
-  order by c.team nulls last
+  order by c.team collate "C" nulls last
 $$;
 --> statement-breakpoint
 create or replace view report_service_level as select * from report_service_level();

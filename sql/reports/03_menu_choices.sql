@@ -33,7 +33,7 @@ as $$
     join call_events e on e.call_id = c.id and e.type = 'menu'
   ) m
   group by m.workflow, m.step, m.choice, m.result
-  order by m.workflow, m.step, count(*) desc, m.choice, m.result
+  order by m.workflow collate "C", m.step collate "C", count(*) desc, m.choice collate "C", m.result collate "C"
 $$;
 --> statement-breakpoint
 create or replace view report_menu_choices as select * from report_menu_choices();

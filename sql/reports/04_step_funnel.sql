@@ -40,7 +40,7 @@ as $$
          (count(*) filter (where s.last and s.outcome = 'hangup'))::int
   from s
   group by s.workflow, s.step
-  order by s.workflow, min(s.pos), s.step
+  order by s.workflow collate "C", min(s.pos), s.step collate "C"
 $$;
 --> statement-breakpoint
 create or replace view report_step_funnel as select * from report_step_funnel();

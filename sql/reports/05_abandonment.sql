@@ -34,7 +34,7 @@ as $$
          round((avg(c.queue_seconds) filter (where c.inbox_reason = 'queue_abandoned'))::numeric, 1)::float8
   from report_calls(p_from, p_to, p_workflow, p_team, p_tz) c
   group by 1, 2
-  order by 1, 2
+  order by 1, c.workflow collate "C"
 $$;
 --> statement-breakpoint
 create or replace view report_abandonment as select * from report_abandonment();

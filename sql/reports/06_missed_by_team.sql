@@ -30,7 +30,7 @@ as $$
   from report_calls(p_from, p_to, p_workflow, p_team, p_tz) c
   join inbox i on i.call_id = c.id
   group by c.team
-  order by count(*) desc, c.team nulls last
+  order by count(*) desc, c.team collate "C" nulls last
 $$;
 --> statement-breakpoint
 create or replace view report_missed_by_team as select * from report_missed_by_team();

@@ -37,7 +37,7 @@ as $$
     where e.call_id = c.id and e.type = 'queue' and e.data->>'event' = 'enter'
   )
   group by c.team
-  order by c.team nulls last
+  order by c.team collate "C" nulls last
 $$;
 --> statement-breakpoint
 create or replace view report_queue_wait as select * from report_queue_wait();

@@ -36,7 +36,7 @@ as $$
       and ((e.type = 'ring' and e.data->>'result' <> 'skipped') or e.type = 'queue')
   )
   group by c.team
-  order by c.team nulls last
+  order by c.team collate "C" nulls last
 $$;
 --> statement-breakpoint
 create or replace view report_service_level as select * from report_service_level();
