@@ -5,12 +5,12 @@
  */
 import type { Command } from 'commander'
 import { DateTime, IANAZone } from 'luxon'
-import { findReport, REPORTS, runReport, type ReportFilters } from '../store/reports.js'
+import { findReport, REPORTS, runReport, type ReportDefinition, type ReportFilters } from '../store/reports.js'
 import { UsageError } from './errors.js'
 import { FORMATS, formatReport, type Format } from './report-output.js'
 import { printTable, storeCommand, wholeNumber, withStore, type StoreOptions } from './store-commands.js'
 
-type ReportOptions = StoreOptions & {
+export type ReportOptions = StoreOptions & {
   from?: string
   to?: string
   workflow?: string
@@ -46,6 +46,18 @@ function filters(name: string, opts: ReportOptions): ReportFilters {
   }
 }
 
+/** What to run and how to print it, from the command line; a UsageError names the first bad value. */
+export function reportRequest(
+  name: string,
+  opts: ReportOptions,
+): { report: ReportDefinition; format: Format; filters: ReportFilters } {
+  const report = findReport(name)
+  if (!report) throw new UsageError(`unknown report "${name.slice(0, 40)}": "ivr-router report list" names them`)
+  if (!(FORMATS as readonly string[]).includes(opts.format))
+    throw new UsageError(`--format "${opts.format.slice(0, 20)}": one of ${FORMATS.join(', ')}`)
+  return { report, format: opts.format as Format, filters: filters(name, opts) }
+}
+
 export function registerReportCommands(program: Command): void {
   storeCommand(program, 'report', 'run a report on the calls ("ivr-router report list" names them)')
     .argument('<name>', 'a report, or "list"')
@@ -64,12 +76,8 @@ export function registerReportCommands(program: Command): void {
         )
         return
       }
-      const report = findReport(name)
-      if (!report) throw new UsageError(`unknown report "${name.slice(0, 40)}": "ivr-router report list" names them`)
-      if (!(FORMATS as readonly string[]).includes(opts.format))
-        throw new UsageError(`--format "${opts.format.slice(0, 20)}": one of ${FORMATS.join(', ')}`)
-      const chosen = filters(name, opts)
-      const rows = await withStore(opts, (store) => runReport(store.db, report, chosen))
-      process.stdout.write(formatReport(opts.format as Format, report.columns, rows))
+      const { report, format, filters } = reportRequest(name, opts)
+      const rows = await withStore(opts, (store) => runReport(store.db, report, filters))
+      process.stdout.write(formatReport(format, report.columns, rows))
     })
 }

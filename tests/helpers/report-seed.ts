@@ -12,8 +12,13 @@ import { writeRecord } from '../../lib/store/records.js'
 import { callRecord } from './store.js'
 
 const step = (workflow: string, name: string): EventInput => ({ type: 'step', step: name, workflow })
-const menu = (name: string, play: number, keys: string, result: 'ok' | 'repeat' | 'no-input' | 'invalid', goto?: string) =>
-  ({ type: 'menu', step: name, play, keys, result, ...(goto ? { goto } : {}) }) as EventInput
+const menu = (
+  name: string,
+  play: number,
+  keys: string,
+  result: 'ok' | 'repeat' | 'no-input' | 'invalid',
+  goto?: string,
+) => ({ type: 'menu', step: name, play, keys, result, ...(goto ? { goto } : {}) }) as EventInput
 const assign = (name: string, team: string): EventInput => ({ type: 'assign', step: name, team })
 const ring = (team: string, result: 'answered' | 'no-answer' | 'unavailable', name?: string): EventInput => ({
   type: 'ring',

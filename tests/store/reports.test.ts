@@ -59,6 +59,7 @@ t.test(`reports on ${dbKind}`, async (t) => {
         { ...zero, day: '2026-11-23', calls: 2, connected: 1, missed: 1 },
       ])
       t.same(await run('calls-per-day', { workflow: 'nope' }), [], 'unknown workflow: no rows')
+      t.same(await run('calls-per-day', { workflow: "main' or '1'='1" }), [], 'a filter is a value, never SQL')
     })
 
     t.test('calls-per-hour', async (t) => {
