@@ -8,6 +8,9 @@ import { seedReports } from '../helpers/report-seed.js'
 
 t.test(`report command on ${dbKind}`, async (t) => {
   const db = await testDatabase(t)
+  const report = (...args: string[]) => cli(['report', ...args], db.env)
+  // These open no database, so they run while it is seeded (other bad arguments: tests/cli/report-arguments.test.ts).
+  const early = Promise.all([report('list'), report('nope'), report('calls-per-day', '--from', '2026-02-30')])
   const store = await openStore(db.config)
   try {
     await migrateStore(store)
@@ -15,10 +18,10 @@ t.test(`report command on ${dbKind}`, async (t) => {
   } finally {
     await store.close()
   }
-  const report = (...args: string[]) => cli(['report', ...args], db.env)
+  const [list, unknown, badDate] = await early
 
   t.test('list names every report with what it answers', async (t) => {
-    const r = await report('list')
+    const r = list
     t.equal(r.code, 0, r.stderr)
     const lines = r.stdout.trimEnd().split('\n')
     t.equal(lines[0], 'NAME            WHAT IT ANSWERS')
@@ -81,8 +84,6 @@ t.test(`report command on ${dbKind}`, async (t) => {
   })
 
   t.test('an unknown report or a bad date: exit 1, the bad value named, nothing on stdout', async (t) => {
-    // Neither opens the database, so they run side by side; tests/cli/report-arguments.test.ts has the rest.
-    const [unknown, badDate] = await Promise.all([report('nope'), report('calls-per-day', '--from', '2026-02-30')])
     t.equal(unknown.code, 1)
     t.equal(unknown.stderr, 'ivr-router: unknown report "nope": "ivr-router report list" names them\n')
     t.equal(unknown.stdout, '')
