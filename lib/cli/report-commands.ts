@@ -20,10 +20,12 @@ export type ReportOptions = StoreOptions & {
   format: string
 }
 
-export const DEFAULT_TIME_ZONE = 'Asia/Seoul'
+/** The CLI's time zone for days and hours: the product's home (the default region is KR too). */
+const DEFAULT_TIME_ZONE = 'Asia/Seoul'
 
-function date(flag: string, value: string, zone: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value, { zone }).isValid)
+/** A calendar day as YYYY-MM-DD that exists (not 2026-02-30). */
+function date(flag: string, value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value).isValid)
     throw new UsageError(`${flag} "${value.slice(0, 40)}": a date such as 2026-11-23 (YYYY-MM-DD)`)
   return value
 }
@@ -31,8 +33,8 @@ function date(flag: string, value: string, zone: string): string {
 function filters(name: string, opts: ReportOptions): ReportFilters {
   if (!IANAZone.isValidZone(opts.tz))
     throw new UsageError(`--tz "${opts.tz.slice(0, 40)}": a time zone name such as Asia/Seoul or UTC`)
-  const from = opts.from === undefined ? undefined : date('--from', opts.from, opts.tz)
-  const to = opts.to === undefined ? undefined : date('--to', opts.to, opts.tz)
+  const from = opts.from === undefined ? undefined : date('--from', opts.from)
+  const to = opts.to === undefined ? undefined : date('--to', opts.to)
   if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${from} is after --to ${to}`)
   if (opts.threshold !== undefined && name !== 'service-level')
     throw new UsageError('--threshold applies to the service-level report only')
