@@ -6,6 +6,7 @@ import { registerDbCommands } from './db-commands.js'
 import type { Registrar } from './main.js'
 import { registerNumberCommands } from './number-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
+import { registerReportCommands } from './report-commands.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerScheduleCommands } from './schedule-commands.js'
 import { registerSimulateCommand } from './simulate-command.js'
@@ -28,4 +29,5 @@ export const commands: Registrar[] = [
   registerDbCommands,
   registerSimulateCommand,
   registerRecipeCommands,
+  registerReportCommands,
 ]

@@ -26,6 +26,7 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
   const team = state.team ?? undefined
   const queued = world.queuedWorkflow(team)
   const enteredAt = world.clock.now()
+  const talkBefore = state.talkSeconds
   const stop = new AbortController()
   const gone = call.ended.then(() => {
     throw new CallEnded()
@@ -60,7 +61,8 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
     }
   } finally {
     stop.abort()
-    const waited = (world.clock.now() - enteredAt) / 1000
+    // An answered ring returns when the talk ends: the talk is not waiting.
+    const waited = Math.max(0, (world.clock.now() - enteredAt) / 1000 - (state.talkSeconds - talkBefore))
     state.queueSeconds += waited
     ctx.emit({ type: 'queue', event: 'leave', waitSeconds: waited, ...(team ? { team } : {}) })
   }

@@ -1,0 +1,32 @@
+-- report_calls_per_day: how many calls each day, and how each ended (calls.outcome).
+-- One row per day that had calls; a call counts on the day it started (in the session's time zone).
+create or replace function report_calls_per_day(
+  p_from date default null,
+  p_to date default null,
+  p_workflow text default null,
+  p_team text default null,
+  p_tz text default current_setting('TimeZone')
+) returns table (
+  day date,
+  calls int,
+  connected int,
+  abandoned int,
+  missed int,
+  voicemail int,
+  hangup int
+)
+language sql stable
+as $$
+  select (c.started_at at time zone p_tz)::date,
+         count(*)::int,
+         (count(*) filter (where c.outcome = 'connected'))::int,
+         (count(*) filter (where c.outcome = 'abandoned'))::int,
+         (count(*) filter (where c.outcome = 'missed'))::int,
+         (count(*) filter (where c.outcome = 'voicemail'))::int,
+         (count(*) filter (where c.outcome = 'hangup'))::int
+  from report_calls(p_from, p_to, p_workflow, p_team, p_tz) c
+  group by 1
+  order by 1
+$$;
+--> statement-breakpoint
+create or replace view report_calls_per_day as select * from report_calls_per_day();
