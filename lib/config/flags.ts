@@ -1,0 +1,15 @@
+/** The settings' flags on a command (serve, config print): none has a commander default, so the loader sees which were given. */
+import type { Command } from 'commander'
+import { CONFIG_ENV } from './load.js'
+import { OPTION_KEYS, OPTIONS, flagName, isSwitch } from './options.js'
+
+export function addConfigFlags(command: Command): Command {
+  command.option('--config <file>', `settings file (YAML; default: $${CONFIG_ENV}, else none)`)
+  for (const key of OPTION_KEYS) {
+    const spec = OPTIONS[key]
+    command.option(spec.flag, `${spec.description} ($${spec.env})`)
+    // A switch can be turned off on the command line when the environment or the file turns it on.
+    if (isSwitch(spec)) command.option(`--no-${flagName(spec)}`, `do not: ${spec.description}`)
+  }
+  return command
+}
