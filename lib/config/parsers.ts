@@ -30,7 +30,8 @@ export const text = (what = 'a non-empty string'): Parser<string> => ({
 /** One word: no spaces, quotes or FreeSWITCH syntax (it is written into application arguments). */
 export const token = (what: string): Parser<string> => ({
   type: what,
-  parse: (raw) => (typeof raw === 'string' && /^[^\s'"{}$\\,|;]+$/.test(raw) ? raw : expected(`${what} (one word)`, raw)),
+  parse: (raw) =>
+    typeof raw === 'string' && /^[^\s'"{}$\\,|;]+$/.test(raw) ? raw : expected(`${what} (one word)`, raw),
 })
 
 export const nonNegative: Parser<number> = {
@@ -77,7 +78,8 @@ export function splitHostPort(value: string): HostPort | undefined {
 export const cidrList: Parser<string[]> = {
   type: 'CIDR list',
   parse(raw) {
-    const list = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : expected('a list of CIDR blocks', raw)
+    const list =
+      typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : expected('a list of CIDR blocks', raw)
     const entries = list.map((e) => (typeof e === 'string' ? e.trim() : expected('a CIDR block', e))).filter(Boolean)
     if (entries.length === 0) expected('at least one address or CIDR block', raw)
     try {
