@@ -4,13 +4,8 @@ import { connect } from 'node:net'
 import { Health } from '../../lib/metrics/health.js'
 import { startMetricsServer } from '../../lib/metrics/http.js'
 import { Metrics } from '../../lib/metrics/registry.js'
-import { fileCandidates } from '../../lib/server/file-candidates.js'
-import { MemoryWorld } from '../../lib/server/memory-world.js'
-import { resolveWorkflow } from '../../lib/server/resolve.js'
-import { systemClock } from '../../lib/server/system-clock.js'
 import { get, scrape, value } from '../helpers/metrics.js'
-import { serveWith } from '../helpers/serve.js'
-import { directoryOf } from '../helpers/sim.js'
+import { serveWorld } from '../helpers/serve-world.js'
 
 const yaml = `
 name: closed-line
@@ -29,25 +24,16 @@ name: empty
 `
 
 t.test('calls move the counters, histograms and queue gauges', async (t) => {
-  const directory = directoryOf(yaml)
-  const world = new MemoryWorld(directory, {
-    clock: systemClock,
-    region: 'KR',
-    record: async () => {},
-    sendSms: async () => {},
-  })
-  const candidates = fileCandidates(directory.workflows, new Map([['+827011112222', 'queue-line']]))
   const metrics = new Metrics()
-  const s = await serveWith({
+  const {
+    s,
     world,
-    resolve: async (facts) => {
-      const workflow = await resolveWorkflow(candidates, facts, world)
-      return workflow ? { workflow } : undefined
-    },
-    allow: ['127.0.0.1/32'],
-    timing: metrics.esl,
-    onCall: (record) => metrics.callEnded(record),
-  })
+    queued: inQueue,
+  } = await serveWorld(
+    yaml,
+    { '+827011112222': 'queue-line' },
+    { allow: ['127.0.0.1/32'], timing: metrics.esl, onCall: (record) => metrics.callEnded(record) },
+  )
   t.teardown(s.close)
   metrics.sources = {
     callsInProgress: () => s.server.stats.active,
@@ -69,19 +55,13 @@ t.test('calls move the counters, histograms and queue gauges', async (t) => {
   t.match(record, { workflow: 'closed-line', outcome: 'missed', inbox: { reason: 'workflow_hangup' } })
 
   // The bound number queues for a team with nobody in it; the caller hangs up while waiting.
-  let entered!: () => void
-  const inQueue = new Promise<void>((resolve) => (entered = resolve))
-  const wait = world.waitForAgent.bind(world)
-  world.waitForAgent = (...args) => {
-    entered()
-    return wait(...args)
-  }
+  const entered = inQueue()
   const queued = s.fs.call({
     port: s.port,
     channel: { callerNumber: '01012345678', destination: '07011112222' },
     script: {},
   })
-  await inQueue
+  await entered
   const during = await scrape(port)
   t.equal(value(during, 'ivr_calls_in_progress'), 1, 'the queued call is in progress')
   t.equal(value(during, 'ivr_queue_length', { team: 'empty' }), 1, 'one caller waits for team empty')
