@@ -22,8 +22,8 @@ function expected(what: string, raw: unknown): never {
   throw new BadValue(`expected ${what}, got ${shown(raw)}`)
 }
 
-export const text = (what = 'a non-empty string'): Parser<string> => ({
-  type: 'string',
+export const text = (what = 'a non-empty string', type = 'string'): Parser<string> => ({
+  type,
   parse: (raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw : expected(what, raw)),
 })
 
