@@ -32,3 +32,10 @@ t.test('every metric the dashboard queries exists', async (t) => {
       `${name} is on the dashboard`,
     )
 })
+
+t.test('docs/operations.md lists every metric of the registry, and no other', async (t) => {
+  const docs = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')
+  const listed = [...docs.matchAll(/^\| `(ivr_[a-z_]+)` \|/gm)].map((m) => m[1]!)
+  const ours = (await new Metrics().registry.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith('ivr_'))
+  t.same([...listed].sort(), [...ours].sort())
+})
