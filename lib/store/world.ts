@@ -8,7 +8,7 @@
  *
  *   const store = await openStore(storeConfig(flags))
  *   await migrateStore(store)                       // with `serve --migrate`
- *   const world = await StoreWorld.open(store, { region, spoolDir: spoolDirectory(), log })
+ *   const world = await StoreWorld.open(store, { region, spoolDir: config.spoolDir, log })
  *   new EslServer({ world, resolve: (facts) => world.resolve(facts), … })
  *   …
  *   await world.close(); await store.close()

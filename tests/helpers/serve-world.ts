@@ -29,7 +29,7 @@ export async function serveWorld(
     ...extra,
   })
   const wait = world.waitForAgent.bind(world)
-  let waiters: (() => void)[] = []
+  const waiters: (() => void)[] = []
   world.waitForAgent = (...args) => {
     for (const w of waiters.splice(0)) w()
     return wait(...args)
