@@ -1,6 +1,7 @@
 /** Every command group of the CLI, in the order `--help` lists them. */
 import { registerAgentCommands } from './agent-commands.js'
 import { registerApplyCommands } from './apply-commands.js'
+import { registerConfigCommands } from './config-command.js'
 import { registerContactCommands } from './contact-commands.js'
 import { registerDbCommands } from './db-commands.js'
 import type { Registrar } from './main.js'
@@ -30,4 +31,5 @@ export const commands: Registrar[] = [
   registerSimulateCommand,
   registerRecipeCommands,
   registerReportCommands,
+  registerConfigCommands,
 ]

@@ -1,10 +1,11 @@
 /**
  * The `ivr-router` command line. Each command group lives in its own file and registers itself here.
- * Exit codes: 0 ok, 1 bad input, 2 internal error. Errors are one line on stderr unless --debug.
+ * Exit codes: 0 ok, 1 bad input, 2 internal error or bad settings (flags, environment, config file). Errors are one line on stderr unless --debug.
  */
 import { Command, CommanderError } from 'commander'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ConfigInvalid } from '../config/load.js'
 import { packageRoot } from '../paths.js'
 import { UsageError } from './errors.js'
 
@@ -39,6 +40,11 @@ export async function runCli(argv: string[], registrars: Registrar[]): Promise<n
     if (err instanceof UsageError) {
       process.stderr.write(`ivr-router: ${err.message}\n`)
       return 1
+    }
+    // Settings are checked before anything starts; a bad one stops the program as a configuration error.
+    if (err instanceof ConfigInvalid) {
+      for (const problem of err.problems) process.stderr.write(`ivr-router: ${problem}\n`)
+      return 2
     }
     const debug = program.opts<{ debug?: boolean }>().debug || process.argv.includes('--debug')
     process.stderr.write(

@@ -5,23 +5,33 @@
  * follows changes through NOTIFY, and records calls in the database (spooling when it is away).
  */
 import type { Command } from 'commander'
-import { mkdir, open } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, mkdir, open } from 'node:fs/promises'
 import { dirname, resolve as resolvePath } from 'node:path'
 import type { Logger } from 'pino'
+import { addConfigFlags } from '../config/flags.js'
+import { loadConfig } from '../config/load.js'
+import { OPTION_KEYS, type Config, type OptionKey } from '../config/options.js'
+import { splitHostPort } from '../config/parsers.js'
+import type { CallRecord } from '../engine/record.js'
 import type { World } from '../engine/world.js'
 import { Media } from '../esl/media.js'
 import { createLogger } from '../log.js'
-import { isValidRegion, toE164 } from '../phone/e164.js'
+import { Health, type Check } from '../metrics/health.js'
+import { startMetricsServer, type MetricsServer } from '../metrics/http.js'
+import { Metrics, type MetricSources } from '../metrics/registry.js'
+import { toE164 } from '../phone/e164.js'
 import { findRecipe } from '../recipes.js'
-import { DEFAULT_ALLOW } from '../server/allow-list.js'
 import { EslServer, type ServerOptions } from '../server/esl-server.js'
 import { fileCandidates } from '../server/file-candidates.js'
 import { MemoryWorld } from '../server/memory-world.js'
 import { resolveWorkflow } from '../server/resolve.js'
+import { drainAndStop } from '../server/shutdown.js'
 import { systemClock } from '../server/system-clock.js'
 import { applyDocuments } from '../store/apply.js'
-import { spoolDirectory, storeConfig } from '../store/config.js'
-import { migrateStore, openStore, type Store } from '../store/db.js'
+import { agentCounts } from '../store/agent-counts.js'
+import { storeConfig } from '../store/config.js'
+import { migrateStore, openStore, reachable, type Store } from '../store/db.js'
 import { bindNumber } from '../store/numbers.js'
 import { StoreWorld } from '../store/world.js'
 import { createTtsRenderer } from '../tts/render.js'
@@ -29,56 +39,45 @@ import { loadString } from '../workflow/load.js'
 import { UsageError } from './errors.js'
 import { validDirectory } from './valid-directory.js'
 
-type Options = {
-  listen: string
-  allow: string
+type Options = Partial<Record<OptionKey, unknown>> & {
+  config?: string
   bind: string[]
-  region: string
-  drainSeconds: string
-  holdMusic: string
-  recordings: string
-  records: string
-  databaseUrl?: string
-  dataDir?: string
   migrate?: boolean
   demo?: boolean
-  pretty?: boolean
 }
 
 /** The demo a fresh embedded database starts with, so that the README's run command takes calls at once. */
 export const DEMO_RECIPE = 'ivr-experience-design'
 export const DEMO_NUMBER = '070-1234-5678'
 
-const ONE_TOKEN = /^[^\s'"{}$\\,|;]+$/
-
-export function parseListen(value: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(value)
-  const port = Number(m?.[3])
-  if (!m || port < 1 || port > 65535) throw new UsageError(`--listen "${value}": use HOST:PORT, e.g. 127.0.0.1:8084`)
-  return { host: (m[1] ?? m[2])!, port }
+type Routing = {
+  world: World
+  resolve: ServerOptions['resolve']
+  /** Where calls are recorded can take them (readiness). */
+  storage: Check
+  sources: Pick<MetricSources, 'queueStats' | 'spoolDepth' | 'agents'>
+  close(): Promise<void>
 }
 
-type Routing = { world: World; resolve: ServerOptions['resolve']; close(): Promise<void> }
-
-async function fileRouting(files: string[], opts: Options, log: Logger): Promise<Routing> {
-  const directory = await validDirectory(files, opts.region)
+async function fileRouting(files: string[], opts: Options, config: Config, log: Logger): Promise<Routing> {
+  const directory = await validDirectory(files, config.region)
   const bindings = new Map<string, string>()
   for (const b of opts.bind) {
     const [number, workflow] = b.split('=')
-    const e164 = number === undefined ? undefined : toE164(number, opts.region)
+    const e164 = number === undefined ? undefined : toE164(number, config.region)
     if (!e164 || !workflow) throw new UsageError(`--bind "${b}": use NUMBER=WORKFLOW`)
     const w = directory.workflows.find((x) => x.name === workflow)
     if (!w) throw new UsageError(`--bind "${b}": no workflow "${workflow}" in the files`)
     if (w.trigger !== 'incoming') throw new UsageError(`--bind "${b}": "${workflow}" is a queued workflow`)
     bindings.set(e164, workflow)
   }
-  const records = resolvePath(opts.records)
+  const records = resolvePath(config.records)
   await mkdir(dirname(records), { recursive: true })
   // One handle for the whole run (O_APPEND: each record is one write, whole lines even from concurrent calls).
   const sink = await open(records, 'a')
   const world = new MemoryWorld(directory, {
     clock: systemClock,
-    region: opts.region,
+    region: config.region,
     record: async (call) => void (await sink.write(`${JSON.stringify(call)}\n`)),
     sendSms: async (sms) => log.info({ call: sms.callId, to: sms.to }, 'sms (no provider configured: logged only)'),
   })
@@ -90,7 +89,18 @@ async function fileRouting(files: string[], opts: Options, log: Logger): Promise
       const workflow = await resolveWorkflow(candidates, facts, world)
       return workflow ? { workflow } : undefined
     },
+    storage: async () => ((await writable(dirname(records))) ? undefined : `cannot write ${dirname(records)}`),
+    sources: { queueStats: () => world.queueStats() },
     close: () => sink.close(),
+  }
+}
+
+async function writable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.W_OK)
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -108,14 +118,14 @@ async function seedDemo(store: Store, region: string, log: Logger): Promise<void
   log.info({ workflow: DEMO_RECIPE, number: bound.number }, `demo: ${DEMO_NUMBER} is bound to ${DEMO_RECIPE}`)
 }
 
-async function storeRouting(opts: Options, log: Logger): Promise<Routing> {
-  let config
+async function storeRouting(opts: Options, config: Config, log: Logger, metrics?: Metrics): Promise<Routing> {
+  let where
   try {
-    config = storeConfig({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir })
+    where = storeConfig({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err))
   }
-  const store = await openStore(config, {
+  const store = await openStore(where, {
     onBackgroundError: (err) => log.warn({ err: err.message }, 'database connection problem'),
   })
   try {
@@ -123,14 +133,30 @@ async function storeRouting(opts: Options, log: Logger): Promise<Routing> {
     if (store.kind === 'postgres') log.info('production: PostgreSQL (keep it highly available, see docs/operations.md)')
     // The embedded database belongs to this router: keep it migrated. A shared PostgreSQL is migrated on purpose.
     if (opts.migrate || store.kind === 'pglite') await migrateStore(store)
-    const world = await StoreWorld.open(store, { region: opts.region, spoolDir: spoolDirectory(), log })
+    const spoolDir = resolvePath(config.spoolDir)
+    const world = await StoreWorld.open(store, {
+      region: config.region,
+      spoolDir,
+      log,
+      ...(metrics ? { onQuery: (op: string, seconds: number) => metrics.query(op, seconds) } : {}),
+    })
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {
-      await seedDemo(store, opts.region, log)
+      await seedDemo(store, config.region, log)
       await world.reload()
     }
     return {
       world,
       resolve: (facts) => world.resolve(facts),
+      // Calls are recorded while either the database answers or the spool can take them.
+      storage: async () =>
+        (await withTimeout(reachable(store), READY_CHECK_MS, false)) || (await writable(spoolDir))
+          ? undefined
+          : `database unreachable and spool ${spoolDir} not writable`,
+      sources: {
+        queueStats: () => world.queueStats(),
+        spoolDepth: () => world.spoolDepth(),
+        agents: () => agentCounts(store.db),
+      },
       close: async () => {
         await world.close()
         await store.close()
@@ -144,56 +170,59 @@ async function storeRouting(opts: Options, log: Logger): Promise<Routing> {
   }
 }
 
+/** A readiness probe must answer quickly even when the database does not. */
+const READY_CHECK_MS = 1000
+
+function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() =>
+    clearTimeout(timer),
+  )
+}
+
 export function registerServeCommand(program: Command): void {
-  program
+  const serve = program
     .command('serve')
     .description('run the Event Socket server that FreeSWITCH `socket` connects to')
     .argument('[files...]', 'workflow files to run from memory; without them, what the database holds')
-    .option('--listen <host:port>', 'where FreeSWITCH connects', process.env.IVR_LISTEN ?? '127.0.0.1:8084')
-    .option(
-      '--allow <cidrs>',
-      'comma-separated addresses FreeSWITCH connects from',
-      process.env.IVR_ALLOW ?? DEFAULT_ALLOW.join(','),
-    )
+  addConfigFlags(serve)
     .option(
       '--bind <number=workflow...>',
       'with files: bind a dialled number to a workflow',
       (v: string, prev: string[]) => [...prev, v],
       [],
     )
-    .option('--region <code>', 'default region for numbers without a country code', process.env.IVR_REGION ?? 'KR')
-    .option('--database-url <url>', 'PostgreSQL (default: $DATABASE_URL, else the embedded database)')
-    .option('--data-dir <dir>', 'the embedded database directory (default: $IVR_DATA_DIR or ./var/db)')
     .option('--migrate', 'apply database migrations first (always done for the embedded database)')
     .option('--demo', 'seed the demo workflow and number into an empty database (default: embedded only)')
     .option('--no-demo', 'never seed the demo')
-    .option('--drain-seconds <s>', 'on SIGTERM, how long live calls may go on', '30')
-    .option('--hold-music <uri>', 'what callers hear while queued or ringing', 'local_stream://moh')
-    .option(
-      '--recordings <dir>',
-      'where voicemail recordings are written',
-      process.env.IVR_RECORDINGS_DIR ?? './var/recordings',
-    )
-    .option('--records <file>', 'with files: call records, one JSON line each', './var/calls.jsonl')
-    .option('--pretty', 'readable logs instead of JSON')
     .action(async (files: string[], opts: Options) => {
-      const { host, port } = parseListen(opts.listen)
-      if (!isValidRegion(opts.region)) throw new UsageError(`--region "${opts.region}": use a country code such as KR`)
-      const drainSeconds = Number(opts.drainSeconds)
-      if (!Number.isFinite(drainSeconds) || drainSeconds < 0)
-        throw new UsageError(`--drain-seconds "${opts.drainSeconds}"`)
-      if (!ONE_TOKEN.test(opts.holdMusic)) throw new UsageError(`--hold-music "${opts.holdMusic}": one path or URI`)
-      const recordingsDir = resolvePath(opts.recordings)
-      if (!ONE_TOKEN.test(recordingsDir)) throw new UsageError(`--recordings "${recordingsDir}": no spaces or quotes`)
-      if (files.length > 0 && (opts.databaseUrl || opts.dataDir))
+      const { config, sources } = loadConfig({ flags: pick(opts), file: opts.config })
+      const { host, port } = splitHostPort(config.listen)!
+      const recordingsDir = resolvePath(config.recordings)
+      if (!/^[^\s'"{}$\\,|;]+$/.test(recordingsDir))
+        throw new UsageError(`--recordings "${recordingsDir}": no spaces or quotes`)
+      if (files.length > 0 && (sources.databaseUrl.source === 'flag' || sources.dataDir.source === 'flag'))
         throw new UsageError('give workflow files or a database, not both')
 
-      const log = createLogger({ pretty: opts.pretty ?? false })
-      const routing = files.length > 0 ? await fileRouting(files, opts, log) : await storeRouting(opts, log)
+      const log = createLogger({ level: config.logLevel, pretty: config.pretty, redactNumbers: config.redactNumbers })
+      const health = new Health()
+      const metrics = config.metrics === undefined ? undefined : new Metrics()
+      // Up before the routing loads, so that /healthz answers and /readyz says what is still missing.
+      const metricsServer = metrics && (await listenMetrics(config.metrics!, metrics, health, log))
+      let routing: Routing
+      try {
+        routing =
+          files.length > 0
+            ? await fileRouting(files, opts, config, log)
+            : await storeRouting(opts, config, log, metrics)
+      } catch (err) {
+        await metricsServer?.close()
+        throw err
+      }
       const server = new EslServer({
         host,
         port,
-        allow: opts.allow.split(',').filter(Boolean),
+        allow: config.allow,
         log,
         world: routing.world,
         resolve: routing.resolve,
@@ -201,18 +230,31 @@ export function registerServeCommand(program: Command): void {
         fallbackPrompt: { say: '죄송합니다. 지금은 연결할 수 없습니다. 잠시 후 다시 걸어 주세요.' },
         call: {
           media: new Media({ kind: 'render', renderer: createTtsRenderer() }),
-          region: opts.region,
-          holdMusic: opts.holdMusic,
+          region: config.region,
+          holdMusic: config.holdMusic,
           recordingsDir,
           minRecordingSeconds: 2,
         },
+        ...(metrics ? { timing: metrics.esl, onCall: (record: CallRecord) => metrics.callEnded(record) } : {}),
       })
+      if (metrics) {
+        metrics.onCollectError = (what, err) =>
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, `metrics: could not read ${what}`)
+        metrics.sources = {
+          callsInProgress: () => server.stats.active,
+          callsFailed: () => server.stats.failed,
+          rejectedConnections: () => server.stats.rejected,
+          ...routing.sources,
+        }
+      }
+      health.loaded(routing.storage)
       let address
       try {
         address = await server.listen()
       } catch (err) {
         await routing.close()
-        throw new UsageError(`cannot listen on ${opts.listen}: ${err instanceof Error ? err.message : String(err)}`)
+        await metricsServer?.close()
+        throw new UsageError(`cannot listen on ${config.listen}: ${err instanceof Error ? err.message : String(err)}`)
       }
       log.info(
         { listen: `${address.address}:${address.port}` },
@@ -220,13 +262,36 @@ export function registerServeCommand(program: Command): void {
       )
       await new Promise<void>((resolve) => {
         const stop = () => {
-          log.info({ drainSeconds }, 'stopping: no new calls, draining live ones')
-          void server.stop(drainSeconds * 1000).then(resolve)
+          void drainAndStop({
+            health,
+            server,
+            delayMs: config.shutdownDelaySeconds * 1000,
+            drainMs: config.drainSeconds * 1000,
+            log,
+          }).then(resolve)
         }
         process.once('SIGTERM', stop)
         process.once('SIGINT', stop)
       })
       await routing.close()
+      await metricsServer?.close()
       log.info(server.stats, 'stopped')
     })
+}
+
+async function listenMetrics(where: string, metrics: Metrics, health: Health, log: Logger): Promise<MetricsServer> {
+  const { host, port } = splitHostPort(where)!
+  try {
+    const server = await startMetricsServer({ host, port, metrics, health })
+    const at = `${server.address.address}:${server.address.port}`
+    log.info({ metrics: at }, `metrics on http://${at}/metrics (health: /healthz, /readyz)`)
+    return server
+  } catch (err) {
+    throw new UsageError(`cannot listen on ${where} (metrics): ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+/** The settings among commander's options (the loader sees only those). */
+function pick(opts: Options): Partial<Record<OptionKey, unknown>> {
+  return Object.fromEntries(OPTION_KEYS.map((k) => [k, opts[k]]))
 }

@@ -28,6 +28,16 @@ export type SessionOptions = {
   /** How long `close()` waits for the final events and for FreeSWITCH to close. */
   closeTimeoutMs: number
   limits?: FrameLimits
+  /** Latency observers (metrics); without them the session takes no timestamps. */
+  timing?: EslTiming
+}
+
+/** Seconds, as measured by the session. */
+export type EslTiming = {
+  /** From a command leaving to its reply arriving. */
+  commandRoundTrip(seconds: number): void
+  /** From an application's CHANNEL_EXECUTE_COMPLETE arriving to the router's next command leaving. */
+  think(seconds: number): void
 }
 
 /**
@@ -57,7 +67,7 @@ const UNREAD_EVENTS = [
   'TALK',
 ]
 
-type Pending = { text: string; resolve(frame: Frame): void; reject(err: Error): void }
+type Pending = { text: string; sentAt?: number; resolve(frame: Frame): void; reject(err: Error): void }
 
 export class EslSession implements ChannelSession {
   uuid = ''
@@ -72,6 +82,8 @@ export class EslSession implements ChannelSession {
   #listeners = new Map<string, Set<(event: ChannelEvent) => void>>()
   #sawHangupComplete = false
   #onHangupComplete: (() => void) | undefined
+  /** When the last awaited application completed (performance.now), until the next command leaves. */
+  #completedAt: number | undefined
 
   constructor(
     private readonly socket: Socket,
@@ -103,6 +115,7 @@ export class EslSession implements ChannelSession {
     if (type === 'command/reply' || type === 'api/response') {
       const pending = this.#inFlight
       this.#inFlight = undefined
+      if (pending?.sentAt !== undefined) this.opts.timing!.commandRoundTrip((performance.now() - pending.sentAt) / 1000)
       if (pending) pending.resolve(frame)
       else this.opts.log.warn({ type }, 'reply with no command in flight')
       this.#writeNext()
@@ -131,6 +144,7 @@ export class EslSession implements ChannelSession {
       const waiter = id === undefined ? undefined : this.#executes.get(id)
       if (waiter) {
         this.#executes.delete(id!)
+        if (this.opts.timing) this.#completedAt = performance.now()
         waiter.resolve(event)
       }
     } else if (name === 'CHANNEL_HANGUP') {
@@ -146,6 +160,8 @@ export class EslSession implements ChannelSession {
   #end(cause: string): void {
     if (this.#isEnded) return
     this.#isEnded = true
+    // What follows a hang-up (waiting for the last events, exit) is not the router thinking.
+    this.#completedAt = undefined
     this.#endWith({ cause })
   }
 
@@ -177,6 +193,11 @@ export class EslSession implements ChannelSession {
     const next = this.#queue.shift()
     if (!next) return
     this.#inFlight = next
+    if (this.opts.timing) {
+      next.sentAt = performance.now()
+      if (this.#completedAt !== undefined) this.opts.timing.think((next.sentAt - this.#completedAt) / 1000)
+      this.#completedAt = undefined
+    }
     this.socket.write(next.text)
   }
 

@@ -9,7 +9,7 @@ import type { CallRecord } from '../engine/record.js'
 import { runCall } from '../engine/run.js'
 import type { World } from '../engine/world.js'
 import { EslCall, type EslCallOptions } from '../esl/call.js'
-import { EslSession } from '../esl/session.js'
+import { EslSession, type EslTiming } from '../esl/session.js'
 import type { Prompt, Workflow } from '../workflow/schema.js'
 import { isAllowed, parseAllowList } from './allow-list.js'
 
@@ -29,6 +29,8 @@ export type ServerOptions = {
   lingerSeconds?: number
   connectTimeoutMs?: number
   closeTimeoutMs?: number
+  /** Observes Event Socket latencies (metrics). */
+  timing?: EslTiming
   /** Sees every finished call (metrics, tests). */
   onCall?: (record: CallRecord) => void
 }
@@ -87,6 +89,7 @@ export class EslServer {
       lingerSeconds: this.opts.lingerSeconds ?? 10,
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
       closeTimeoutMs: this.opts.closeTimeoutMs ?? 5_000,
+      ...(this.opts.timing ? { timing: this.opts.timing } : {}),
     })
     const channel = await session.start()
     const facts: CallFacts = {
@@ -103,7 +106,10 @@ export class EslServer {
         await session.hangup('UNALLOCATED_NUMBER').catch(() => {})
         return
       }
-      log.info({ workflow: found.workflow.name, version: found.version }, 'call started')
+      log.info(
+        { workflow: found.workflow.name, version: found.version, caller: facts.caller, dialed: facts.dialed },
+        'call started',
+      )
       const call = new EslCall(session, facts, this.opts.call)
       const record = await runCall({
         workflow: found.workflow,

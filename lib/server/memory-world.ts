@@ -6,6 +6,7 @@
 import type { CallRecord } from '../engine/record.js'
 import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
 import { toE164 } from '../phone/e164.js'
+import { QueueArrivals, queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
 import { queueWait, type QueueWaiter } from '../routing/queue-wait.js'
 import { newStrategyMemory, ringOrder } from '../routing/strategy.js'
 import type { Directory } from '../workflow/directory.js'
@@ -29,7 +30,8 @@ export class MemoryWorld implements World {
   readonly #agents: Map<string, Agent>
   readonly #contacts: Map<string, Contact>
   readonly #busy = new Map<string, string>()
-  readonly #waiters = new Set<QueueWaiter>()
+  readonly #waiters = new Set<QueueWaiter & { forWhom: RingFor; since: number }>()
+  readonly #arrivals = new QueueArrivals()
   readonly #memory = newStrategyMemory()
 
   constructor(
@@ -92,8 +94,14 @@ export class MemoryWorld implements World {
     }
   }
 
-  waitForAgent(_forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
-    return queueWait({ clock: this.clock, waiters: this.#waiters, waiter: {}, until, retryMs: QUEUE_RETRY_MS, signal })
+  waitForAgent(forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
+    const waiter = { forWhom, since: this.#arrivals.since(signal, this.clock.now()) }
+    return queueWait({ clock: this.clock, waiters: this.#waiters, waiter, until, retryMs: QUEUE_RETRY_MS, signal })
+  }
+
+  /** Callers queued in this process, per team (metrics). */
+  queueStats(): QueueStat[] {
+    return queueStatsOf(this.#teams.keys(), this.#waiters, this.clock.now())
   }
 
   queuedWorkflow(team: string | undefined): Workflow | undefined {

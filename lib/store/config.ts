@@ -5,6 +5,7 @@
 import { resolve } from 'node:path'
 
 export const DEFAULT_DATA_DIR = './var/db'
+/** serve's `spoolDir` default (lib/config/options.ts). */
 export const DEFAULT_SPOOL_DIR = './var/spool'
 /** An in-memory embedded database (tests): gone when closed. */
 export const MEMORY = 'memory://'
@@ -27,10 +28,6 @@ export function storeConfig(flags: StoreFlags, env: NodeJS.ProcessEnv = process.
   }
   const dir = flags.dataDir ?? nonEmpty(env.IVR_DATA_DIR) ?? DEFAULT_DATA_DIR
   return { kind: 'pglite', dataDir: dir === MEMORY ? MEMORY : resolve(dir) }
-}
-
-export function spoolDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(nonEmpty(env.IVR_SPOOL_DIR) ?? DEFAULT_SPOOL_DIR)
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -64,6 +64,21 @@ export class Spool {
     return names.some((n) => n === PENDING || CLAIMED.test(n))
   }
 
+  /** How many lines wait to be replayed (a scrape-time reading: the files are read whole). */
+  async depth(): Promise<number> {
+    const names = (await readdir(this.dir)).filter((n) => n === PENDING || CLAIMED.test(n))
+    let lines = 0
+    for (const name of names) {
+      try {
+        lines += (await readFile(join(this.dir, name), 'utf8')).split('\n').filter((l) => l.trim() !== '').length
+      } catch (err) {
+        // Replayed and deleted between the listing and the read.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      }
+    }
+    return lines
+  }
+
   /**
    * Writes every spooled item with `write`. `isOutage(err)` says whether a failed write means the
    * database is away (stop, keep the rest for the next replay) or refused the item (set it aside).

@@ -8,7 +8,7 @@
  *
  *   const store = await openStore(storeConfig(flags))
  *   await migrateStore(store)                       // with `serve --migrate`
- *   const world = await StoreWorld.open(store, { region, spoolDir: spoolDirectory(), log })
+ *   const world = await StoreWorld.open(store, { region, spoolDir: config.spoolDir, log })
  *   new EslServer({ world, resolve: (facts) => world.resolve(facts), … })
  *   …
  *   await world.close(); await store.close()
@@ -27,6 +27,7 @@ import { AGENT_FREE_CHANNEL, listenForChanges } from './notify.js'
 import { writeRecord, writeSms } from './records.js'
 import { releaseAgents, renewLeases, reserveAgents } from './reservations.js'
 import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
+import { QueueArrivals, queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
 import { queueWait } from '../routing/queue-wait.js'
 
 /** pino's Logger fits. */
@@ -53,7 +54,12 @@ export type StoreWorldOptions = {
   writeTimeoutMs?: number
   /** A query during a call (contact, reservation) that takes longer counts as failed, so the caller never waits long. Default 3 s. */
   queryTimeoutMs?: number
+  /** Sees how long each database call took (metrics). */
+  onQuery?: (op: QueryOp, seconds: number) => void
 }
+
+/** The kinds of database call the world makes, for the query-time metric. */
+export type QueryOp = 'contact' | 'reserve' | 'release' | 'record' | 'sms' | 'reload' | 'renew' | 'ping'
 
 export type StoreWorldEvents = {
   /** The directory was (re)loaded. */
@@ -68,7 +74,7 @@ const silent: StoreLog = { info() {}, warn() {}, error() {} }
 const MAX_SPOOL_RETRY_MS = 60_000
 const RELOAD_RETRY_MS = 1000
 
-type Waiter = { forWhom: RingFor; wake(): void }
+type Waiter = { forWhom: RingFor; since: number; wake(): void }
 
 class TimedOut extends Error {}
 
@@ -87,8 +93,10 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly #writeTimeoutMs: number
   readonly #queryTimeoutMs: number
   readonly #spoolRetryMs: number
+  readonly #onQuery: StoreWorldOptions['onQuery']
   #directory: StoreDirectory
   readonly #waiters = new Set<Waiter>()
+  readonly #arrivals = new QueueArrivals()
   /** Calls holding reservations, whose leases this process renews. */
   readonly #held = new Set<string>()
   readonly #timers = new Set<NodeJS.Timeout>()
@@ -115,6 +123,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#queryTimeoutMs = options.queryTimeoutMs ?? 3000
     this.#spoolRetryMs = options.spoolRetryMs ?? 5000
     this.#spoolPause = this.#spoolRetryMs
+    this.#onQuery = options.onQuery
   }
 
   /** Loads the directory, listens for changes and released agents, and replays what the spool holds. */
@@ -151,7 +160,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     )
     const renew = setInterval(
       () => {
-        renewLeases(this.#store.db, [...this.#held], this.#lease).catch((err: unknown) =>
+        this.#measured('renew', renewLeases(this.#store.db, [...this.#held], this.#lease)).catch((err: unknown) =>
           this.#log.warn({ err: message(err) }, 'could not renew agent reservations'),
         )
       },
@@ -175,6 +184,11 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     return found ? { workflow: found.workflow, version: found.version } : undefined
   }
 
+  /** Lines waiting in the spool (metrics). */
+  spoolDepth(): Promise<number> {
+    return this.#spool.depth()
+  }
+
   /** Reloads the directory now (change notices do this by themselves). */
   reload(): Promise<void> {
     if (this.#reloading) {
@@ -184,7 +198,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#reloading = (async () => {
       do {
         this.#reloadAgain = false
-        const directory = await loadDirectory(this.#store.db)
+        const directory = await this.#measured('reload', loadDirectory(this.#store.db))
         this.#directory = directory
         this.#warnSkipped(directory)
         this.emit('reload', directory)
@@ -215,7 +229,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
 
   async contact(e164: string): Promise<Contact | undefined> {
     try {
-      return await this.#timed(findContact(this.#store.db, e164), this.#queryTimeoutMs)
+      return await this.#timed(this.#measured('contact', findContact(this.#store.db, e164)), this.#queryTimeoutMs)
     } catch (err) {
       // Without the database the call goes on as for an unknown caller.
       this.#log.warn({ err: message(err) }, 'contact lookup failed')
@@ -226,7 +240,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   async ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan> {
     const team = 'team' in forWhom ? this.team(forWhom.team) : undefined
     let order
-    const reserving = reserveAgents(this.#store.db, callId, forWhom, team, this.#lease)
+    const reserving = this.#measured('reserve', reserveAgents(this.#store.db, callId, forWhom, team, this.#lease))
     try {
       order = await this.#timed(reserving, this.#queryTimeoutMs)
     } catch (err) {
@@ -245,7 +259,10 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
       answered: async (agent) => {
         if (released || order.agents.length < 2) return
         try {
-          await this.#timed(releaseAgents(this.#store.db, callId, agent), this.#queryTimeoutMs)
+          await this.#timed(
+            this.#measured('release', releaseAgents(this.#store.db, callId, agent)),
+            this.#queryTimeoutMs,
+          )
         } catch (err) {
           this.#log.warn({ call: callId, err: message(err) }, 'could not free the agents who did not answer')
         }
@@ -255,7 +272,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
         released = true
         this.#held.delete(callId)
         try {
-          await this.#timed(releaseAgents(this.#store.db, callId), this.#queryTimeoutMs)
+          await this.#timed(this.#measured('release', releaseAgents(this.#store.db, callId)), this.#queryTimeoutMs)
         } catch (err) {
           this.#log.warn({ call: callId, err: message(err) }, 'could not release agents: their lease will expire')
         }
@@ -267,11 +284,16 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     return queueWait({
       clock: this.clock,
       waiters: this.#waiters,
-      waiter: { forWhom },
+      waiter: { forWhom, since: this.#arrivals.since(signal, this.clock.now()) },
       until,
       retryMs: this.#queueRetryMs,
       signal,
     })
+  }
+
+  /** Callers queued in this process, per team (metrics); other routers' callers are theirs to report. */
+  queueStats(): QueueStat[] {
+    return queueStatsOf(this.#directory.teams.keys(), this.#waiters, this.clock.now())
   }
 
   /** Wakes the queued callers an agent of `names` may serve (all of them when undefined). */
@@ -295,7 +317,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   async sendSms(sms: { callId: string; to: string; text: string }): Promise<void> {
     const message_ = { id: randomUUID(), ...sms, createdAt: Date.now() }
     try {
-      await this.#timed(writeSms(this.#store.db, message_))
+      await this.#timed(this.#measured('sms', writeSms(this.#store.db, message_)))
     } catch (err) {
       this.#log.warn({ call: sms.callId, err: message(err) }, 'database unavailable: SMS spooled')
       await this.#toSpool({ kind: 'sms', sms: message_ }).catch(() => {})
@@ -304,7 +326,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
 
   async record(call: CallRecord): Promise<void> {
     try {
-      await this.#timed(writeRecord(this.#store.db, call))
+      await this.#timed(this.#measured('record', writeRecord(this.#store.db, call)))
     } catch (err) {
       this.#log.warn({ call: call.id, err: message(err) }, 'database unavailable: call record spooled')
       await this.#toSpool({ kind: 'call', record: call })
@@ -341,9 +363,12 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
       .replay(
         (item) =>
           this.#timed(
-            item.kind === 'call' ? writeRecord(this.#store.db, item.record) : writeSms(this.#store.db, item.sms),
+            item.kind === 'call'
+              ? this.#measured('record', writeRecord(this.#store.db, item.record))
+              : this.#measured('sms', writeSms(this.#store.db, item.sms)),
           ).then(() => {}),
-        async () => !(await this.#timed(reachable(this.#store), this.#queryTimeoutMs).catch(() => false)),
+        async () =>
+          !(await this.#timed(this.#measured('ping', reachable(this.#store)), this.#queryTimeoutMs).catch(() => false)),
       )
       .then((result) => {
         this.#spoolWaiting = result.remaining > 0
@@ -364,6 +389,16 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
       })
       .finally(() => (this.#replaying = undefined))
     return this.#replaying
+  }
+
+  /** `p` itself, its duration reported to `onQuery` when it settles (however long it takes). */
+  #measured<T>(op: QueryOp, p: Promise<T>): Promise<T> {
+    const onQuery = this.#onQuery
+    if (!onQuery) return p
+    const start = performance.now()
+    const done = () => onQuery(op, (performance.now() - start) / 1000)
+    p.then(done, done)
+    return p
   }
 
   /** Rejects with TimedOut when `p` takes longer than `ms`; `p` may still finish later. */

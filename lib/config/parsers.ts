@@ -1,0 +1,112 @@
+/**
+ * How a setting's raw value (a flag's or variable's text, or a YAML value) becomes its typed value.
+ * A parser throws `BadValue` with what it expected; the loader adds where the value came from.
+ */
+import { isValidRegion } from '../phone/e164.js'
+import { parseAllowList } from '../server/allow-list.js'
+import { redactUrl } from '../store/config.js'
+
+export class BadValue extends Error {
+  override readonly name = 'BadValue' as const
+}
+
+export type Parser<T> = {
+  parse(raw: unknown): T
+  /** For the docs' table: what is accepted, e.g. `number ≥ 0`. */
+  type: string
+}
+
+const shown = (raw: unknown) => JSON.stringify(raw)
+
+function expected(what: string, raw: unknown): never {
+  throw new BadValue(`expected ${what}, got ${shown(raw)}`)
+}
+
+export const text = (what = 'a non-empty string', type = 'string'): Parser<string> => ({
+  type,
+  parse: (raw) => (typeof raw === 'string' && raw.trim() !== '' ? raw : expected(what, raw)),
+})
+
+/** One word: no spaces, quotes or FreeSWITCH syntax (it is written into application arguments). */
+export const token = (what: string): Parser<string> => ({
+  type: what,
+  parse: (raw) =>
+    typeof raw === 'string' && /^[^\s'"{}$\\,|;]+$/.test(raw) ? raw : expected(`${what} (one word)`, raw),
+})
+
+export const nonNegative: Parser<number> = {
+  type: 'number ≥ 0',
+  parse(raw) {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN
+    return Number.isFinite(n) && n >= 0 ? n : expected('a number ≥ 0', raw)
+  },
+}
+
+const TRUE = new Set(['true', 'yes', 'on', '1'])
+const FALSE = new Set(['false', 'no', 'off', '0'])
+
+export const boolean: Parser<boolean> = {
+  type: 'true/false',
+  parse(raw) {
+    if (typeof raw === 'boolean') return raw
+    const s = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
+    if (TRUE.has(s)) return true
+    if (FALSE.has(s)) return false
+    return expected('true or false', raw)
+  },
+}
+
+export type HostPort = { host: string; port: number }
+
+/** `HOST:PORT` or `[IPv6]:PORT`; port 0 picks a free one. */
+export const hostPort: Parser<string> = {
+  type: 'HOST:PORT',
+  parse(raw) {
+    if (typeof raw === 'string' && splitHostPort(raw)) return raw
+    return expected('HOST:PORT, e.g. 127.0.0.1:8084', raw)
+  },
+}
+
+export function splitHostPort(value: string): HostPort | undefined {
+  const m = /^(?:\[([0-9a-fA-F:]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value)
+  const port = Number(m?.[3])
+  if (!m || port > 65535) return undefined
+  return { host: (m[1] ?? m[2])!, port }
+}
+
+/** A comma-separated list (flag, variable) or a YAML list of addresses / CIDR blocks. */
+export const cidrList: Parser<string[]> = {
+  type: 'CIDR list',
+  parse(raw) {
+    const list =
+      typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : expected('a list of CIDR blocks', raw)
+    const entries = list.map((e) => (typeof e === 'string' ? e.trim() : expected('a CIDR block', e))).filter(Boolean)
+    if (entries.length === 0) expected('at least one address or CIDR block', raw)
+    try {
+      parseAllowList(entries)
+    } catch (err) {
+      throw new BadValue(err instanceof Error ? err.message : String(err))
+    }
+    return entries
+  },
+}
+
+export const region: Parser<string> = {
+  type: 'country code',
+  parse: (raw) =>
+    typeof raw === 'string' && isValidRegion(raw) ? raw.toUpperCase() : expected('a country code such as KR', raw),
+}
+
+export const postgresUrl: Parser<string> = {
+  type: 'URL',
+  parse: (raw) =>
+    typeof raw === 'string' && /^postgres(ql)?:\/\/\S+$/.test(raw)
+      ? raw
+      : expected('postgres://USER@HOST:PORT/DATABASE', typeof raw === 'string' ? redactUrl(raw) : raw),
+}
+
+export const oneOf = <T extends string>(...values: T[]): Parser<T> => ({
+  type: values.join(' | '),
+  parse: (raw) =>
+    typeof raw === 'string' && (values as string[]).includes(raw) ? (raw as T) : expected(values.join(', '), raw),
+})
