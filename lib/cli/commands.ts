@@ -3,6 +3,7 @@ import { registerAgentCommands } from './agent-commands.js'
 import { registerApplyCommands } from './apply-commands.js'
 import { registerContactCommands } from './contact-commands.js'
 import { registerDbCommands } from './db-commands.js'
+import { registerDoctorCommand } from './doctor-command.js'
 import type { Registrar } from './main.js'
 import { registerNumberCommands } from './number-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
@@ -24,6 +25,7 @@ export const commands: Registrar[] = [
   registerScheduleCommands,
   registerContactCommands,
   registerDbCommands,
+  registerDoctorCommand,
   registerSimulateCommand,
   registerRecipeCommands,
 ]

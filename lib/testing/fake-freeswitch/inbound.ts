@@ -192,11 +192,7 @@ class Listener {
     const job = header(packet, 'job-uuid') ?? this.#shared.newUuid()
     // The job runs in its own thread: its event follows the reply.
     setImmediate(() => {
-      const headers: Header[] = [
-        ...this.#shared.prefix('BACKGROUND_JOB'),
-        ['Job-UUID', job],
-        ['Job-Command', command],
-      ]
+      const headers: Header[] = [...this.#shared.prefix('BACKGROUND_JOB'), ['Job-UUID', job], ['Job-Command', command]]
       if (arg !== undefined) headers.push(['Job-Command-Arg', arg])
       this.#emit({ name: 'BACKGROUND_JOB', headers, body: this.#run(command, arg) || 'Command returned no output!' })
     })
