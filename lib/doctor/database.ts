@@ -51,30 +51,34 @@ export async function checkDatabase(config: StoreConfig): Promise<DatabaseReport
     }
   }
   try {
-    const results = [pass(REACHABLE, where)]
-    const state = await migrationState(store)
-    if (state.pending.length > 0) {
-      results.push(
-        fail(
-          MIGRATED,
-          `${state.pending.length} of ${state.shipped.length} migrations not applied: ${state.pending.join(', ')}`,
-          'run `ivr-router db migrate` (or `serve --migrate`) before starting the routers',
-        ),
-      )
-      return { results, numbers: [] }
-    }
-    if (state.unknown > 0)
-      results.push(
-        fail(
-          MIGRATED,
-          `${state.unknown} applied migrations are not part of this version (a newer ivr-router migrated it)`,
-          'upgrade this router to the version that migrated the database',
-        ),
-      )
-    else results.push(pass(MIGRATED, `${state.applied} of ${state.shipped.length} migrations applied`))
-    const numbers = (await listBindings(store.db)).map((b) => b.number)
-    return { results, numbers }
+    return await checkOpenStore(store, where)
   } finally {
     await store.close()
   }
+}
+
+/** The checks on a store already open (`where` names it). */
+export async function checkOpenStore(store: Store, where = store.description): Promise<DatabaseReport> {
+  const results = [pass(REACHABLE, where)]
+  const state = await migrationState(store)
+  if (state.pending.length > 0) {
+    results.push(
+      fail(
+        MIGRATED,
+        `${state.pending.length} of ${state.shipped.length} migrations not applied: ${state.pending.join(', ')}`,
+        'run `ivr-router db migrate` (or `serve --migrate`) before starting the routers',
+      ),
+    )
+    return { results, numbers: [] }
+  }
+  if (state.unknown > 0)
+    results.push(
+      fail(
+        MIGRATED,
+        `${state.unknown} applied migrations are not part of this version (a newer ivr-router migrated it)`,
+        'upgrade this router to the version that migrated the database',
+      ),
+    )
+  else results.push(pass(MIGRATED, `${state.applied} of ${state.shipped.length} migrations applied`))
+  return { results, numbers: (await listBindings(store.db)).map((b) => b.number) }
 }
