@@ -46,6 +46,11 @@ export function hunt(context: XmlElement, destination: string): Hunt {
         if (DESTINATION.test(field)) holds = new RegExp(expression).test(destination)
         else assumed.push(`${field} =~ ${expression}`)
       } else if (condition.children.some((c) => c.name === 'regex')) assumed.push('a <regex> condition')
+      else {
+        // Time-of-day conditions (wday, hour, time-of-day, date-time…).
+        const when = Object.entries(condition.attrs).filter(([k]) => k !== 'break' && k !== 'require-nested')
+        if (when.length) assumed.push(when.map(([k, v]) => `${k}=${v}`).join(' '))
+      }
       const brk = condition.attrs['break'] ?? 'on-false'
       if (holds)
         actions.push(
