@@ -83,7 +83,7 @@ function doctorOptions(opts: Options): DoctorOptions {
   const { host, port } = parseAddress('--freeswitch', opts.freeswitch)
   parseAddress('--listen', opts.listen)
   const seconds = Number(opts.timeout)
-  if (!(seconds > 0 && seconds <= 120)) throw new UsageError(`--timeout "${opts.timeout}": seconds from 1 to 120`)
+  if (!(seconds >= 1 && seconds <= 120)) throw new UsageError(`--timeout "${opts.timeout}": seconds from 1 to 120`)
   if (opts.speakModule !== undefined && !SPEAK_MODULES.includes(opts.speakModule))
     throw new UsageError(`--speak-module "${opts.speakModule}": ${SPEAK_MODULES.join(' or ')}`)
   // Both go into Event Socket commands: a line break or space would end or split them.

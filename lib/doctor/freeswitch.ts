@@ -50,16 +50,23 @@ export async function checkFreeSwitch(o: FreeSwitchCheckOptions): Promise<CheckR
     if (err instanceof FreeSwitchUnavailable) return [fail(name, err.message, err.hint)]
     return [fail(name, messageOf(err), 'is --freeswitch the inbound Event Socket?')]
   }
+  const results = [pass(name, `${o.host}:${o.port}, password accepted`)]
   try {
-    const results = [pass(name, `${o.host}:${o.port}, password accepted`), await status(fs)]
+    results.push(await status(fs))
     for (const module of o.modules) results.push(await moduleLoaded(fs, module))
     results.push(...(await dialplan(fs, o)))
-    return results
   } catch (err) {
-    return [fail(name, messageOf(err), 'FreeSWITCH stopped answering: see its log (fs_cli, log/freeswitch.log)')]
+    results.push(
+      fail(
+        'FreeSWITCH answers',
+        messageOf(err),
+        'FreeSWITCH stopped answering: see its log (fs_cli, log/freeswitch.log)',
+      ),
+    )
   } finally {
     fs.close()
   }
+  return results
 }
 
 async function status(fs: FreeSwitchConnection): Promise<CheckResult> {
@@ -94,7 +101,18 @@ function samePlace(a: string, b: string): boolean {
 
 async function dialplan(fs: FreeSwitchConnection, o: FreeSwitchCheckOptions): Promise<CheckResult[]> {
   const xml = await fs.api(`xml_locate dialplan context name ${o.context}`)
-  const context = xml.startsWith("can't find") ? undefined : contextOf(xml, o.context)
+  let context
+  try {
+    context = xml.startsWith("can't find") ? undefined : contextOf(xml, o.context)
+  } catch (err) {
+    return [
+      fail(
+        `dialplan context ${o.context}`,
+        `cannot read what xml_locate returned: ${messageOf(err)}`,
+        'run `xml_locate dialplan context name CONTEXT` in fs_cli and report the output',
+      ),
+    ]
+  }
   if (!context)
     return [
       fail(
@@ -113,7 +131,13 @@ async function dialplan(fs: FreeSwitchConnection, o: FreeSwitchCheckOptions): Pr
     ]
   return o.numbers.map((number) => {
     const name = `dialplan routes ${number}`
-    const tried = forms(number).map((form) => ({ form, hunt: hunt(context, form) }))
+    let tried
+    try {
+      tried = forms(number).map((form) => ({ form, hunt: hunt(context, form) }))
+    } catch (err) {
+      // FreeSWITCH's expressions are PCRE; the few constructs JavaScript lacks cannot be evaluated here.
+      return fail(name, `cannot evaluate the dialplan: ${messageOf(err)}`, 'check that number with a test call')
+    }
     const reached = tried.find((t) => t.hunt.actions.some((a) => a.application === 'socket'))
     if (!reached) {
       const seen = tried.map((t) => `${t.form} → ${t.hunt.extensions.join(', ') || 'no extension'}`).join('; ')
