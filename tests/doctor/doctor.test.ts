@@ -3,7 +3,7 @@
  * passing (the CLI, exit 0, --json), a missing module, a wrong password, an ACL rejection, FreeSWITCH away, a
  * dialplan that does not reach the router, an unmigrated database.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -262,4 +262,23 @@ t.test('no embedded database there: nothing is created', async (t) => {
   t.equal(run.code, 1, 'a failed check exits 1')
   t.match(run.stdout, /^FAIL {2}database reachable/)
   t.match(run.stdout, /\n2 of 5 checks failed\n$/)
+})
+
+t.test('an embedded database held by a running serve passes: serve migrated it when it started', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ivr-doctor-locked-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const dataDir = join(dir, 'db')
+  await mkdir(dataDir)
+  // The lock serve holds: a live process's pid beside the directory (this one stands in for serve).
+  await writeFile(`${dataDir}.lock`, `${process.pid}\n`)
+  const { results, numbers } = await checkDatabase({ kind: 'pglite', dataDir })
+  t.match(results, [
+    {
+      name: 'database reachable',
+      ok: true,
+      detail: `embedded PGlite in ${dataDir}: the embedded database in ${dataDir} is in use by process ${process.pid} (a running serve?)`,
+    },
+    { name: 'database migrated', ok: true },
+  ])
+  t.same(numbers, [], 'bound numbers cannot be read: --number names the ones to route')
 })
