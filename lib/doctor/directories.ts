@@ -18,6 +18,7 @@ export async function checkWritable(name: string, dir: string): Promise<CheckRes
       `create it and give the router's user write access (chown ivr-router ${path}); FreeSWITCH must read it too`,
     )
   } finally {
-    await rm(probe, { force: true })
+    // Nothing to remove when the directory could not be made (rm's force does not cover ENOTDIR).
+    await rm(probe, { force: true }).catch(() => {})
   }
 }
