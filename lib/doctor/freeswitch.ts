@@ -109,7 +109,7 @@ async function dialplan(fs: FreeSwitchConnection, o: FreeSwitchCheckOptions): Pr
       fail(
         `dialplan context ${o.context}`,
         `cannot read what xml_locate returned: ${messageOf(err)}`,
-        'run `xml_locate dialplan context name CONTEXT` in fs_cli and report the output',
+        'look at what `xml_locate dialplan context name CONTEXT` prints in fs_cli',
       ),
     ]
   }
@@ -154,6 +154,13 @@ async function dialplan(fs: FreeSwitchConnection, o: FreeSwitchCheckOptions): Pr
       return fail(name, where, 'the router needs `socket HOST:PORT async full` (without full, linger and api fail)')
     if (!target.hosts.some((h) => samePlace(h, o.listen)))
       return fail(name, where, `this router listens on ${o.listen}: list it in the socket's hosts, or change --listen`)
+    // No dead air: when no router answers, `socket` returns and the dialplan must go on to a fallback.
+    if (reached.hunt.actions.at(-1) === socket)
+      return fail(
+        name,
+        `${where}, and nothing after it: callers are cut off when no router answers`,
+        'add the fallback of freeswitch/dialplan/ivr-router.xml after the socket (answer, playback, voicemail)',
+      )
     const assumed = reached.hunt.assumed.length ? ` (assuming ${reached.hunt.assumed.join(', ')})` : ''
     return pass(name, where + assumed)
   })

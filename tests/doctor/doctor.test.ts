@@ -209,6 +209,7 @@ t.test('dialplan: unknown context, unmatched number, socket elsewhere, socket wi
       narrow: extension('^\\+8280\\d+$', '127.0.0.1:8084 async full'),
       elsewhere: extension('^0\\d+$', '10.0.0.9:8084 async full'),
       single: extension('^0\\d+$', '127.0.0.1:8084 async'),
+      bare: extension('^0\\d+$', '127.0.0.1:8084 async full'),
       pcre: extension('^0\\d++$', '127.0.0.1:8084 async full'),
     },
   })
@@ -221,6 +222,7 @@ t.test('dialplan: unknown context, unmatched number, socket elsewhere, socket wi
   })
   t.match(await check('elsewhere'), { ok: false, hint: /this router listens on 127\.0\.0\.1:8084/ })
   t.match(await check('single'), { ok: false, hint: /async full/ })
+  t.match(await check('bare'), { ok: false, detail: /nothing after it: callers are cut off/, hint: /fallback/ })
   t.match(await check('pcre'), { ok: false, detail: /^cannot evaluate the dialplan: Invalid regular expression/ })
   const none = await checkFreeSwitch(options(port, { context: 'single', numbers: [] }))
   t.match(none.at(-1), { name: 'dialplan reaches the router', ok: false, hint: /number bind/ })
