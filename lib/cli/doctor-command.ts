@@ -26,7 +26,7 @@ type Options = {
   recordings: string
   ttsDir: string
   freeswitch?: string
-  password: string
+  password?: string
   listen: string
   context: string
   number: string[]
@@ -45,10 +45,10 @@ export function registerDoctorCommand(program: Command): void {
     .option('--recordings <dir>', 'where serve writes voicemail', process.env.IVR_RECORDINGS_DIR ?? './var/recordings')
     .option('--tts-dir <dir>', 'where serve renders say prompts', process.env.IVR_TTS_DIR ?? './var/tts')
     .option('--freeswitch <host:port>', `FreeSWITCH's inbound Event Socket (its default: ${DEFAULT_FREESWITCH})`)
+    // No commander default: --help would print the password taken from the environment.
     .option(
       '--password <password>',
-      'the Event Socket password',
-      process.env.IVR_FREESWITCH_PASSWORD || DEFAULT_FREESWITCH_PASSWORD,
+      `the Event Socket password (default: $IVR_FREESWITCH_PASSWORD or ${DEFAULT_FREESWITCH_PASSWORD})`,
     )
     .option(
       '--listen <host:port>',
@@ -88,8 +88,9 @@ function doctorOptions(opts: Options): DoctorOptions {
     throw new UsageError(`--speak-module "${opts.speakModule}": ${SPEAK_MODULES.join(' or ')}`)
   // Both go into Event Socket commands: a line break or space would end or split them.
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(opts.context)) throw new UsageError(`--context "${opts.context}": a context name`)
+  const password = opts.password ?? (process.env.IVR_FREESWITCH_PASSWORD || DEFAULT_FREESWITCH_PASSWORD)
   // eslint-disable-next-line no-control-regex
-  if (opts.password === '' || /[\u0000-\u001f]/.test(opts.password))
+  if (password === '' || /[\u0000-\u001f]/.test(password))
     throw new UsageError('--password: empty or with control characters')
   const numbers = opts.number.map((n) => {
     const e164 = toE164(n, opts.region)
@@ -101,7 +102,7 @@ function doctorOptions(opts: Options): DoctorOptions {
     freeswitch: {
       host,
       port,
-      password: opts.password,
+      password,
       timeoutMs: seconds * 1000,
       modules: [...REQUIRED_MODULES, ...(opts.speakModule ? [opts.speakModule] : [])],
       context: opts.context,
