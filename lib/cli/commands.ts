@@ -4,6 +4,7 @@ import { registerApplyCommands } from './apply-commands.js'
 import { registerConfigCommands } from './config-command.js'
 import { registerContactCommands } from './contact-commands.js'
 import { registerDbCommands } from './db-commands.js'
+import { registerDoctorCommand } from './doctor-command.js'
 import type { Registrar } from './main.js'
 import { registerNumberCommands } from './number-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
@@ -28,6 +29,7 @@ export const commands: Registrar[] = [
   registerScheduleCommands,
   registerContactCommands,
   registerDbCommands,
+  registerDoctorCommand,
   registerSimulateCommand,
   registerRecipeCommands,
   registerReportCommands,

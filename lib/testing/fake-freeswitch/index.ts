@@ -5,3 +5,4 @@ export type { CallResult, ReceivedCommand, ExecutedApp, Expansion, HangupBy, Sen
 export type { MediaLengths } from './media.js'
 export type { SplitMode } from './writer.js'
 export { replayTrace, TRACES, type TraceName } from './traces.js'
+export { FakeInboundSwitch, type InboundOptions } from './inbound.js'

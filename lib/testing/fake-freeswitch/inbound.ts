@@ -1,0 +1,265 @@
+/**
+ * FreeSWITCH's inbound Event Socket (mod_event_socket listening, default 127.0.0.1:8021): a client connects, is
+ * checked against the ACL (`text/rude-rejection`, then the disconnect notice), gets `Content-Type: auth/request`,
+ * must send `auth PASSWORD` (`+OK accepted`; `-ERR invalid` and the disconnect notice, then the close), and may
+ * then run `api` (an `api/response` frame with Content-Length), `bgapi` (`+OK Job-UUID` and a BACKGROUND_JOB
+ * event), `event`/`nixevent`/`noevents`/`filter` and `exit` (MES `listener_run`, `parse_command`, `api_exec`).
+ * The API commands answered are the ones `ivr-router doctor` asks: `status`, `module_exists`, `xml_locate`.
+ */
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { eventFrame, eventPrefix, type FsEvent, type Header, type SwitchIdentity } from './event.js'
+import { BadPacket, PacketReader, header, type Packet } from './packet-reader.js'
+import { seeded, uuidFrom, type Random } from './prng.js'
+import { Subscription } from './subscription.js'
+
+export type InboundOptions = {
+  /** `password` in event_socket.conf.xml; FreeSWITCH's default is ClueCon. */
+  password?: string
+  /** Client addresses `apply-inbound-acl` lets in; everyone by default (the simulator listens on loopback). */
+  allow?: (address: string) => boolean
+  /** Loaded modules, for `module_exists`. */
+  modules?: string[]
+  /**
+   * The dialplan contexts, each the XML FreeSWITCH holds after pre-processing: the `<extension>` elements of the
+   * context, as in a file under conf/dialplan/ (an `<include>` wrapper is dropped, as X-PRE-PROCESS does).
+   */
+  dialplan?: Record<string, string>
+  /** `status` says `is ready` (default) or `is not ready` (still starting, or shutting down). */
+  ready?: boolean
+  version?: string
+  identity?: Partial<SwitchIdentity>
+  seed?: number
+  /** Stands in for the 25 s FreeSWITCH waits for `auth` before it hangs up on a client. */
+  authTimeoutMs?: number
+}
+
+const DISCONNECT_BODY = 'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n'
+const REJECTION_BODY = 'Access Denied, go away.\n'
+
+export class FakeInboundSwitch {
+  readonly #options: InboundOptions
+  readonly #identity: SwitchIdentity
+  readonly #random: Random
+  readonly #server: Server
+  readonly #sockets = new Set<Socket>()
+  readonly #started = performance.now()
+  #sequence = 0
+  /** Every command received, in order, across connections (passwords included: it is a test double). */
+  readonly commands: string[] = []
+
+  constructor(options: InboundOptions = {}) {
+    this.#options = options
+    this.#random = seeded(options.seed ?? 1)
+    this.#identity = {
+      coreUuid: uuidFrom(this.#random),
+      hostname: 'vm',
+      switchname: 'vm',
+      ipv4: '192.0.2.2',
+      ipv6: 'fd00::2',
+      ...options.identity,
+    }
+    this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket))
+  }
+
+  /** Listens on 127.0.0.1 (port 0: any free port) and returns the address. */
+  async listen(port = 0): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(port, '127.0.0.1', () => resolve())
+    })
+    return this.#server.address() as AddressInfo
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket)
+    socket.on('close', () => this.#sockets.delete(socket))
+    socket.on('error', () => socket.destroy())
+    const address = socket.remoteAddress ?? ''
+    if (this.#options.allow && !this.#options.allow(address)) {
+      socket.write(`Content-Type: text/rude-rejection\nContent-Length: ${REJECTION_BODY.length}\n\n${REJECTION_BODY}`)
+      this.#goodbye(socket)
+      return
+    }
+    new Listener(this, socket)
+  }
+
+  /** `send_disconnect` for a listener without a session, then the close. */
+  #goodbye(socket: Socket): void {
+    socket.end(
+      `Content-Type: text/disconnect-notice\nContent-Length: ${Buffer.byteLength(DISCONNECT_BODY)}\n\n${DISCONNECT_BODY}`,
+    )
+  }
+
+  /** @internal what a listener needs from the switch. */
+  get shared() {
+    return {
+      options: this.#options,
+      record: (command: string) => this.commands.push(command),
+      newUuid: () => uuidFrom(this.#random),
+      prefix: (name: string) => eventPrefix(this.#identity, name, Date.now(), ++this.#sequence),
+      goodbye: (socket: Socket) => this.#goodbye(socket),
+      uptimeMs: () => performance.now() - this.#started,
+    }
+  }
+}
+
+class Listener {
+  readonly #reader = new PacketReader()
+  readonly #subscription = new Subscription('')
+  readonly #shared: FakeInboundSwitch['shared']
+  #authed = false
+  #closed = false
+  readonly #authTimer: NodeJS.Timeout
+
+  constructor(
+    sw: FakeInboundSwitch,
+    readonly socket: Socket,
+  ) {
+    this.#shared = sw.shared
+    socket.write('Content-Type: auth/request\n\n')
+    this.#authTimer = setTimeout(() => this.#close(), this.#shared.options.authTimeoutMs ?? 25_000)
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk))
+    socket.on('close', () => {
+      this.#closed = true
+      clearTimeout(this.#authTimer)
+    })
+  }
+
+  #receive(chunk: Buffer): void {
+    let packets: Packet[]
+    try {
+      packets = this.#reader.push(chunk)
+    } catch (error) {
+      if (error instanceof BadPacket) return this.#close()
+      throw error
+    }
+    for (const packet of packets) {
+      if (this.#closed) return
+      this.#shared.record(packet.command)
+      const reply = this.#command(packet)
+      if (reply === undefined) continue
+      this.socket.write(
+        reply.startsWith('~')
+          ? `Content-Type: command/reply\n${reply.slice(1)}`
+          : `Content-Type: command/reply\nReply-Text: ${reply}\n\n`,
+      )
+      if (reply === '+OK bye' || reply === '-ERR invalid') this.#close()
+    }
+  }
+
+  #close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    clearTimeout(this.#authTimer)
+    this.#shared.goodbye(this.socket)
+  }
+
+  /** `parse_command` for an inbound listener, in its order of checks; undefined when the command wrote its own. */
+  #command(packet: Packet): string | undefined {
+    const line = packet.command
+    const cmd = line.toLowerCase()
+    if (cmd.startsWith('exit') || cmd.startsWith('...')) return '+OK bye'
+    if (!this.#authed) {
+      if (!cmd.startsWith('auth ')) return '-ERR command not found'
+      if (line.slice(5) !== (this.#shared.options.password ?? 'ClueCon')) return '-ERR invalid'
+      this.#authed = true
+      clearTimeout(this.#authTimer)
+      return '+OK accepted'
+    }
+    if (cmd.startsWith('filter ')) return this.#subscription.filter(line)
+    if (cmd.startsWith('api ')) return this.#api(line.slice(4))
+    if (cmd.startsWith('bgapi ')) return this.#bgapi(line.slice(6), packet)
+    if (cmd.startsWith('event')) return this.#subscription.event(line)
+    if (cmd.startsWith('nixevent')) return this.#subscription.nixevent(line)
+    if (cmd.startsWith('noevents')) return this.#subscription.noevents()
+    return '-ERR command not found'
+  }
+
+  #api(text: string): undefined {
+    const [command, arg] = split(text)
+    const body = this.#run(command, arg) || '-ERR no reply\n'
+    this.socket.write(`Content-Type: api/response\nContent-Length: ${Buffer.byteLength(body)}\n\n${body}`)
+    return undefined
+  }
+
+  #bgapi(text: string, packet: Packet): string {
+    const [command, arg] = split(text)
+    const job = header(packet, 'job-uuid') ?? this.#shared.newUuid()
+    // The job runs in its own thread: its event follows the reply.
+    setImmediate(() => {
+      const headers: Header[] = [...this.#shared.prefix('BACKGROUND_JOB'), ['Job-UUID', job], ['Job-Command', command]]
+      if (arg !== undefined) headers.push(['Job-Command-Arg', arg])
+      this.#emit({ name: 'BACKGROUND_JOB', headers, body: this.#run(command, arg) || 'Command returned no output!' })
+    })
+    return `~Reply-Text: +OK Job-UUID: ${job}\nJob-UUID: ${job}\n\n`
+  }
+
+  #emit(event: FsEvent): void {
+    if (this.#closed || !this.#subscription.accepts(event)) return
+    const format = this.#subscription.format
+    if (format !== 'xml') this.socket.write(eventFrame(event, format))
+  }
+
+  /** The API commands (mod_commands.c); an unknown one is `-ERR x Command not found!`. */
+  #run(command: string, arg: string | undefined): string {
+    const o = this.#shared.options
+    switch (command) {
+      case 'status':
+        return statusText(this.#shared.uptimeMs(), o.version ?? '1.10.12-release', o.ready ?? true)
+      case 'module_exists':
+        // `switch_loadable_module_exists`: "true"/"false", no line break; nothing at all without an argument.
+        if (!arg) return ''
+        return (o.modules ?? []).includes(arg) ? 'true' : 'false'
+      case 'xml_locate':
+        return xmlLocate(arg, o.dialplan ?? {})
+      default:
+        return `-ERR ${command} Command not found!\n`
+    }
+  }
+}
+
+/** `api`/`bgapi` split the command from its argument at the first space. */
+function split(text: string): [string, string | undefined] {
+  const space = text.indexOf(' ')
+  return space < 0 ? [text, undefined] : [text.slice(0, space), text.slice(space + 1)]
+}
+
+/** `status` (mod_commands.c `status_function`, 1.10). */
+function statusText(uptimeMs: number, version: string, ready: boolean): string {
+  const s = Math.floor(uptimeMs / 1000)
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`
+  return (
+    `UP ${plural(0, 'year')}, ${plural(0, 'day')}, ${plural(Math.floor(s / 3600), 'hour')}, ` +
+    `${plural(Math.floor(s / 60) % 60, 'minute')}, ${plural(s % 60, 'second')}, ` +
+    `${plural(Math.floor(uptimeMs) % 1000, 'millisecond')}, ${plural(0, 'microsecond')}\n` +
+    `FreeSWITCH (Version ${version} 64bit) is ${ready ? 'ready' : 'not ready'}\n` +
+    `0 session(s) since startup\n0 session(s) - peak 0, last 5min 0 \n` +
+    `0 session(s) per Sec out of max 30, peak 0, last 5min 0 \n1000 session(s) max\n` +
+    `min idle cpu 0.00/99.67\nCurrent Stack Size/Max 240K/8192K\n`
+  )
+}
+
+/**
+ * `xml_locate SECTION TAG ATTR VALUE` (mod_commands.c `xml_locate_function`): the element found, serialized by
+ * `switch_xml_toxml` (only that element: its parent and siblings are detached while it is written), or
+ * `can't find anything\n`; anything but 1 or 4 arguments is `-Error bad args\n`. Only `dialplan context name X`
+ * is simulated.
+ */
+function xmlLocate(arg: string | undefined, dialplan: Record<string, string>): string {
+  const args = (arg ?? '').split(' ').filter(Boolean)
+  if (args.length !== 4 && args.length !== 1) return '-Error bad args\n'
+  const [section, tag, attr, value] = args
+  const body = section === 'dialplan' && tag === 'context' && attr === 'name' ? dialplan[value ?? ''] : undefined
+  if (body === undefined) return "can't find anything\n"
+  const inner = body
+    .replace(/<\?xml[^>]*\?>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<\/?include>/g, '')
+    .trim()
+  return `<context name="${value}">\n${inner}\n</context>\n`
+}
