@@ -5,18 +5,19 @@
  */
 import type { Command } from 'commander'
 import { resolve } from 'node:path'
+import { OPTIONS } from '../config/options.js'
+import { splitHostPort } from '../config/parsers.js'
 import { REQUIRED_MODULES } from '../doctor/freeswitch.js'
 import { formatReport, runDoctor, type DoctorOptions } from '../doctor/run.js'
 import { isValidRegion, toE164 } from '../phone/e164.js'
 import { ConfigError, storeConfig } from '../store/config.js'
 import { UsageError } from './errors.js'
-import { parseListen } from './serve-command.js'
 
 /** FreeSWITCH's defaults, also in freeswitch/autoload_configs/event_socket.conf.xml. */
 export const DEFAULT_FREESWITCH_PASSWORD = 'ClueCon'
 export const DEFAULT_FREESWITCH = '127.0.0.1:8021'
-/** serve's default --listen (a test keeps them equal). */
-export const DEFAULT_LISTEN = '127.0.0.1:8084'
+/** serve's default --listen. */
+export const DEFAULT_LISTEN = OPTIONS.listen.default
 const SPEAK_MODULES = ['mod_tts_commandline', 'mod_flite']
 
 type Options = {
@@ -113,9 +114,7 @@ function doctorOptions(opts: Options): DoctorOptions {
 }
 
 function parseAddress(flag: string, value: string): { host: string; port: number } {
-  try {
-    return parseListen(value)
-  } catch {
-    throw new UsageError(`${flag} "${value}": use HOST:PORT, e.g. 127.0.0.1:8021`)
-  }
+  const address = splitHostPort(value)
+  if (!address || address.port === 0) throw new UsageError(`${flag} "${value}": use HOST:PORT, e.g. 127.0.0.1:8021`)
+  return address
 }

@@ -11,7 +11,7 @@ import t from 'tap'
 import type { Command } from 'commander'
 import { registerDoctorCommand, DEFAULT_FREESWITCH, DEFAULT_FREESWITCH_PASSWORD } from '../../lib/cli/doctor-command.js'
 import { buildProgram } from '../../lib/cli/main.js'
-import { registerServeCommand } from '../../lib/cli/serve-command.js'
+import { OPTIONS } from '../../lib/config/options.js'
 import { contextOf, hunt, socketTarget } from '../../lib/doctor/dialplan.js'
 import { dialString } from '../../lib/esl/dial-string.js'
 import { packageRoot } from '../../lib/paths.js'
@@ -60,12 +60,8 @@ t.test('the dialplan hands calls to serve, async full, then falls back to the ma
   )
   t.equal(actions[0]!.data, 'socket_resume=true', 'a router that dies mid-call lets the dialplan go on')
   const socket = socketTarget(actions[1]!.data)
-  t.equal(socket.hosts[0], defaultOf(registerServeCommand, 'serve', '--listen'), "serve's default --listen first")
-  t.equal(
-    defaultOf(registerDoctorCommand, 'doctor', '--listen'),
-    defaultOf(registerServeCommand, 'serve', '--listen'),
-    "the doctor's --listen too",
-  )
+  t.equal(socket.hosts[0], OPTIONS.listen.default, "serve's default --listen first")
+  t.equal(defaultOf(registerDoctorCommand, 'doctor', '--listen'), OPTIONS.listen.default, "the doctor's --listen too")
   t.ok(socket.async && socket.full, 'async full')
   t.same(socket.hosts.slice(1), ['127.0.0.1:8085'], 'a second router for failover')
   t.same(hunt(context, '+827012345678').extensions, ['ivr-router'], 'E.164 too')
@@ -122,7 +118,7 @@ t.test("the inbound Event Socket is the doctor's default: loopback, its port and
 })
 
 t.test('the hold-music stream is the one serve plays by default', async (t) => {
-  const holdMusic = defaultOf(registerServeCommand, 'serve', '--hold-music') as string
+  const holdMusic = OPTIONS.holdMusic.default
   t.equal(holdMusic, 'local_stream://moh')
   const streams = all(parser.parse(read('autoload_configs', 'local_stream.conf.xml')), 'directory')
   t.same(
@@ -145,7 +141,7 @@ t.test('systemd: stops later than serve drains, restarts on failure, runs confin
     if (m) settings.set(m[1]!, [...(settings.get(m[1]!) ?? []), m[2]!])
   }
   const one = (key: string) => settings.get(key)?.at(-1)
-  const drain = Number(defaultOf(registerServeCommand, 'serve', '--drain-seconds'))
+  const drain = OPTIONS.drainSeconds.default
   t.equal(drain, 30)
   t.ok(Number(one('TimeoutStopSec')) > drain, `TimeoutStopSec=${one('TimeoutStopSec')} > ${drain}`)
   t.notMatch(one('ExecStart'), /--drain-seconds/, 'the default drain, which the test compares')
