@@ -3,6 +3,7 @@ import { registerAgentCommands } from './agent-commands.js'
 import { registerApplyCommands } from './apply-commands.js'
 import { registerContactCommands } from './contact-commands.js'
 import { registerDbCommands } from './db-commands.js'
+import { registerInboxCommands } from './inbox-commands.js'
 import type { Registrar } from './main.js'
 import { registerNumberCommands } from './number-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
@@ -23,6 +24,7 @@ export const commands: Registrar[] = [
   registerAgentCommands,
   registerScheduleCommands,
   registerContactCommands,
+  registerInboxCommands,
   registerDbCommands,
   registerSimulateCommand,
   registerRecipeCommands,
