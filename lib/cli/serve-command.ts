@@ -27,7 +27,9 @@ import { StoreWorld } from '../store/world.js'
 import { createTtsRenderer } from '../tts/render.js'
 import { loadString } from '../workflow/load.js'
 import { UsageError } from './errors.js'
+import { addSmsOptions, smsSettings, smsWorker, type SmsFlags } from './sms-options.js'
 import { validDirectory } from './valid-directory.js'
+import { addVoicemailOptions, voicemailSettings, type VoicemailFlags } from './voicemail-options.js'
 
 type Options = {
   listen: string
@@ -43,7 +45,8 @@ type Options = {
   migrate?: boolean
   demo?: boolean
   pretty?: boolean
-}
+} & VoicemailFlags &
+  SmsFlags
 
 /** The demo a fresh embedded database starts with, so that the README's run command takes calls at once. */
 export const DEMO_RECIPE = 'ivr-experience-design'
@@ -58,7 +61,7 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: (m[1] ?? m[2])!, port }
 }
 
-type Routing = { world: World; resolve: ServerOptions['resolve']; close(): Promise<void> }
+type Routing = { world: World; resolve: ServerOptions['resolve']; close(): Promise<void>; store?: Store }
 
 async function fileRouting(files: string[], opts: Options, log: Logger): Promise<Routing> {
   const directory = await validDirectory(files, opts.region)
@@ -130,6 +133,7 @@ async function storeRouting(opts: Options, log: Logger): Promise<Routing> {
     }
     return {
       world,
+      store,
       resolve: (facts) => world.resolve(facts),
       close: async () => {
         await world.close()
@@ -145,8 +149,8 @@ async function storeRouting(opts: Options, log: Logger): Promise<Routing> {
 }
 
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
+  const serve = addSmsOptions(addVoicemailOptions(program.command('serve')))
+  serve
     .description('run the Event Socket server that FreeSWITCH `socket` connects to')
     .argument('[files...]', 'workflow files to run from memory; without them, what the database holds')
     .option('--listen <host:port>', 'where FreeSWITCH connects', process.env.IVR_LISTEN ?? '127.0.0.1:8084')
@@ -187,6 +191,10 @@ export function registerServeCommand(program: Command): void {
       if (!ONE_TOKEN.test(recordingsDir)) throw new UsageError(`--recordings "${recordingsDir}": no spaces or quotes`)
       if (files.length > 0 && (opts.databaseUrl || opts.dataDir))
         throw new UsageError('give workflow files or a database, not both')
+      const voicemail = voicemailSettings(opts)
+      const sms = smsSettings(opts)
+      if (sms && files.length > 0)
+        throw new UsageError('--sms-provider delivers from the database: serve without workflow files')
 
       const log = createLogger({ pretty: opts.pretty ?? false })
       const routing = files.length > 0 ? await fileRouting(files, opts, log) : await storeRouting(opts, log)
@@ -204,7 +212,8 @@ export function registerServeCommand(program: Command): void {
           region: opts.region,
           holdMusic: opts.holdMusic,
           recordingsDir,
-          minRecordingSeconds: 2,
+          minRecordingSeconds: voicemail.minSeconds,
+          voicemail: voicemail.mode,
         },
       })
       let address
@@ -214,6 +223,8 @@ export function registerServeCommand(program: Command): void {
         await routing.close()
         throw new UsageError(`cannot listen on ${opts.listen}: ${err instanceof Error ? err.message : String(err)}`)
       }
+      const worker = sms && routing.store ? smsWorker(sms, routing.store, log) : undefined
+      worker?.start()
       log.info(
         { listen: `${address.address}:${address.port}` },
         `ivr-router listening; dialplan: <action application="socket" data="${address.address}:${address.port} async full"/>`,
@@ -226,6 +237,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGTERM', stop)
         process.once('SIGINT', stop)
       })
+      await worker?.stop()
       await routing.close()
       log.info(server.stats, 'stopped')
     })

@@ -223,7 +223,10 @@ export class EslCall implements Call {
     const path = done?.variableText('voicemail_file_path')
     if (!path) return { recorded: false, seconds: 0 }
     const ms = Number(done?.variableText('record_ms'))
-    return this.#kept(path, Number.isFinite(ms) && ms > 0 ? ms / 1000 : hms(done?.variableText('voicemail_message_len')))
+    return this.#kept(
+      path,
+      Number.isFinite(ms) && ms > 0 ? ms / 1000 : hms(done?.variableText('voicemail_message_len')),
+    )
   }
 
   /** Runs an application whose result comes after a hang-up (linger keeps it coming); undefined if the socket went. */

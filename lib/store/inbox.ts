@@ -61,8 +61,7 @@ function item(r: Row): InboxItem {
     team: r.team,
     fields: r.fields,
     waitSeconds: Number(r.wait_seconds),
-    recording:
-      r.recording_path === null ? null : { path: r.recording_path, seconds: Number(r.recording_seconds ?? 0) },
+    recording: r.recording_path === null ? null : { path: r.recording_path, seconds: Number(r.recording_seconds ?? 0) },
     createdAt: isoOf(r.created_at),
     resolvedAt: r.resolved_at === null ? null : isoOf(r.resolved_at),
     note: r.note,
@@ -85,7 +84,10 @@ export async function listInbox(db: Pick<Db, 'execute'>, filter: InboxFilter = {
   if (filter.team !== undefined) conditions.push(sql`i.team = ${filter.team}`)
   if (filter.since !== undefined) conditions.push(sql`i.created_at >= ${filter.since.toISOString()}::timestamptz`)
   const where = sql.join(conditions, sql` and `)
-  const found = await rows<Row>(db, select(where, sql`order by i.created_at desc, i.id desc limit ${filter.limit ?? 1000}`))
+  const found = await rows<Row>(
+    db,
+    select(where, sql`order by i.created_at desc, i.id desc limit ${filter.limit ?? 1000}`),
+  )
   return found.map(item)
 }
 
