@@ -3,7 +3,7 @@
 -- the notice is delivered when that statement's transaction commits.
 CREATE FUNCTION ivr_router_inbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('ivr_router_inbox', json_build_object('id', NEW.id, 'reason', NEW.reason, 'callId', NEW.call_id)::text);
+  PERFORM pg_notify('ivr_router_inbox', jsonb_build_object('id', NEW.id, 'reason', NEW.reason, 'callId', NEW.call_id)::text);
   RETURN NULL;
 END
 $$;
