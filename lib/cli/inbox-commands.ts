@@ -24,7 +24,7 @@ function inboxId(value: string): number {
   return wholeNumber('ID', value, 1, MAX_ID)
 }
 
-/** `2026-11-23`, `2026-11-23T09:00`, or with an offset; a date alone is midnight UTC. */
+/** `2026-11-23` (midnight UTC), `2026-11-23T09:00+09:00`; a time without an offset is this machine's local time. */
 function sinceDate(value: string): Date {
   const d = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(NaN)
   if (Number.isNaN(d.getTime())) throw new UsageError(`--since "${value.slice(0, 40)}": use a date such as 2026-11-23`)
@@ -108,7 +108,7 @@ export function registerInboxCommands(program: Command): void {
     .option('--note <text>', 'what was done (replaces an earlier note)')
     .action(async (idText: string, opts: ResolveOptions) => {
       const id = inboxId(idText)
-      const item = found(id, await withStore(opts, (store) => resolveInbox(store, id, opts.note)))
+      const item = found(id, await withStore(opts, (store) => resolveInbox(store.db, id, opts.note)))
       if (opts.json) printJson(item)
       else process.stdout.write(`inbox ${id} resolved at ${item.resolvedAt}\n`)
     })
@@ -116,7 +116,7 @@ export function registerInboxCommands(program: Command): void {
     .argument('<id>', 'the row id')
     .action(async (idText: string, opts: StoreOptions) => {
       const id = inboxId(idText)
-      const item = found(id, await withStore(opts, (store) => reopenInbox(store, id)))
+      const item = found(id, await withStore(opts, (store) => reopenInbox(store.db, id)))
       if (opts.json) printJson(item)
       else process.stdout.write(`inbox ${id} is open again\n`)
     })

@@ -15,6 +15,7 @@ import { SmsWorker, type SmsWorkerOptions } from '../sms/worker.js'
 import type { Store } from '../store/db.js'
 import { LMS_MAX_BYTES } from '../workflow/sms-length.js'
 import { UsageError } from './errors.js'
+import { wholeNumber } from './store-commands.js'
 
 export type SmsFlags = {
   smsProvider: string
@@ -61,12 +62,6 @@ export function addSmsOptions(command: Command): Command {
     .option('--sms-chat-to <to>', 'freeswitch: the destination, %s = the number', '%s')
 }
 
-function whole(flag: string, value: string, min: number, max: number): number {
-  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN
-  if (!(n >= min && n <= max)) throw new UsageError(`${flag} "${value}": a whole number from ${min} to ${max}`)
-  return n
-}
-
 /** What the flags ask for, checked before anything starts; undefined for `none`. */
 export type SmsSettings = {
   provider:
@@ -93,7 +88,7 @@ function providerSettings(f: SmsFlags): SmsSettings['provider'] {
     const secret = f.smsWebhookSecret ?? process.env.IVR_SMS_WEBHOOK_SECRET
     if (!secret)
       throw new UsageError('--sms-provider webhook needs a secret: IVR_SMS_WEBHOOK_SECRET or --sms-webhook-secret')
-    const timeoutMs = whole('--sms-webhook-timeout-ms', f.smsWebhookTimeoutMs, 100, 120_000)
+    const timeoutMs = wholeNumber('--sms-webhook-timeout-ms', f.smsWebhookTimeoutMs, 100, 120_000)
     return { kind: 'webhook', url, secret, timeoutMs }
   }
   if (f.smsProvider === 'freeswitch') {
@@ -121,8 +116,8 @@ export function smsSettings(f: SmsFlags): SmsSettings | undefined {
     provider: providerSettings(f),
     rateLimitText: f.smsRateLimit,
     rateLimit,
-    maxBytes: whole('--sms-max-bytes', f.smsMaxBytes, 1, 100_000),
-    maxAttempts: whole('--sms-attempts', f.smsAttempts, 1, 100),
+    maxBytes: wholeNumber('--sms-max-bytes', f.smsMaxBytes, 1, 100_000),
+    maxAttempts: wholeNumber('--sms-attempts', f.smsAttempts, 1, 100),
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The `webhook` provider: an HTTP POST of `{id, to, text, callId, createdAt}` as JSON, signed (signature.ts), with
  * the send time in `X-Ivr-Timestamp` (Unix seconds). 2xx: sent. Network errors, timeouts, 5xx and 429: try again
- * later (429's Retry-After honoured). Any other status: the receiver refused the message, it fails.
+ * later (429's Retry-After honoured). Any other status (redirects included: they are not followed): the receiver
+ * refused the message, it fails.
  */
 import type { OutgoingSms, SendResult, SmsProvider } from './provider.js'
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signBody } from './signature.js'
@@ -46,7 +47,7 @@ export class WebhookProvider implements SmsProvider {
           [TIMESTAMP_HEADER]: String(Math.floor((this.o.now ?? Date.now)() / 1000)),
         },
         body,
-        redirect: 'error',
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.o.timeoutMs),
       })
     } catch (err) {

@@ -100,22 +100,19 @@ export async function getInbox(db: Pick<Db, 'execute'>, id: number): Promise<Inb
  * Marks a row resolved (now, with the note when given; resolving again keeps the first time and replaces the note
  * only when a new one is given). Undefined when there is no such row.
  */
-export async function resolveInbox(store: Store, id: number, note?: string): Promise<InboxItem | undefined> {
+export async function resolveInbox(db: Pick<Db, 'execute'>, id: number, note?: string): Promise<InboxItem | undefined> {
   const updated = await rows<{ id: number }>(
-    store.db,
+    db,
     sql`update inbox set resolved_at = coalesce(resolved_at, now()), note = coalesce(${note ?? null}::text, note)
         where id = ${id} returning id`,
   )
-  return updated.length === 0 ? undefined : getInbox(store.db, id)
+  return updated.length === 0 ? undefined : getInbox(db, id)
 }
 
 /** Opens a resolved row again (the note stays, as history). Undefined when there is no such row. */
-export async function reopenInbox(store: Store, id: number): Promise<InboxItem | undefined> {
-  const updated = await rows<{ id: number }>(
-    store.db,
-    sql`update inbox set resolved_at = null where id = ${id} returning id`,
-  )
-  return updated.length === 0 ? undefined : getInbox(store.db, id)
+export async function reopenInbox(db: Pick<Db, 'execute'>, id: number): Promise<InboxItem | undefined> {
+  const updated = await rows<{ id: number }>(db, sql`update inbox set resolved_at = null where id = ${id} returning id`)
+  return updated.length === 0 ? undefined : getInbox(db, id)
 }
 
 export type InboxNotice = { id: number; reason: InboxReason; callId: string }

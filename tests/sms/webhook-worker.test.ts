@@ -114,6 +114,11 @@ t.test(`signed delivery, retry after 500, 4xx fails, timeout (${dbKind})`, async
   t.same(failures, ['HTTP 422: invalid number'])
   t.equal(refused.received.length, 1, '4xx is not retried')
 
+  const moved = await receiver(t, [(_, res) => res.writeHead(302, { location: 'http://127.0.0.1:9/elsewhere' }).end()])
+  const redirected = await queue(store, '+821088887777')
+  await worker(store, moved.url).runOnce()
+  t.match(await row(store, redirected), { status: 'failed', attempts: 1, error: 'HTTP 302' }, 'redirects not followed')
+
   // The receiver never answers: each try times out; after maxAttempts the message fails with the last reason.
   const silent = await receiver(t, [() => {}])
   const slow = await queue(store, '+821077776666')

@@ -97,23 +97,23 @@ t.test(`list, show, resolve, reopen; one NOTIFY per new row (${dbKind})`, async 
     ['c-vm', 'c-hangup'],
   )
 
-  const resolved = await resolveInbox(store, missed.id, 'called back, booked for Friday')
+  const resolved = await resolveInbox(store.db, missed.id, 'called back, booked for Friday')
   t.match(resolved, { note: 'called back, booked for Friday' })
   t.ok(resolved?.resolvedAt)
-  const again = await resolveInbox(store, missed.id)
+  const again = await resolveInbox(store.db, missed.id)
   t.equal(again?.resolvedAt, resolved?.resolvedAt, 'resolving twice keeps the first time')
   t.equal(again?.note, 'called back, booked for Friday', 'and the note when none is given')
   t.same(
     (await listInbox(store.db, { open: true })).map((i) => i.callId),
     ['c-vm', 'c-hangup'],
   )
-  const reopened = await reopenInbox(store, missed.id)
+  const reopened = await reopenInbox(store.db, missed.id)
   t.match(reopened, { resolvedAt: null, note: 'called back, booked for Friday' })
   t.equal((await listInbox(store.db, { open: true })).length, 3)
 
   t.equal(await getInbox(store.db, 999_999), undefined)
-  t.equal(await resolveInbox(store, 999_999), undefined)
-  t.equal(await reopenInbox(store, 999_999), undefined)
+  t.equal(await resolveInbox(store.db, 999_999), undefined)
+  t.equal(await reopenInbox(store.db, 999_999), undefined)
 
   // Writing the same call again (spool replay) adds no row and no notice.
   t.equal(await writeRecord(store.db, callRecord('c-vm', { inbox: { reason: 'voicemail' } })), false)
