@@ -42,6 +42,8 @@ export class SmsWorker {
   #running: Promise<unknown> | undefined
   #stopped = true
   #again = false
+  /** The outbox could not be read at the last poll: said once per outage, not every second. */
+  #failing = false
 
   constructor(store: Store, options: SmsWorkerOptions) {
     this.#store = store
@@ -52,11 +54,11 @@ export class SmsWorker {
   start(): void {
     if (!this.#stopped) return
     this.#stopped = false
-    this.kick()
+    this.#poll()
   }
 
-  /** Looks for due messages now (e.g. right after one was queued) instead of at the next poll. */
-  kick(): void {
+  /** One run now, then the next one `pollMs` after it ends. */
+  #poll(): void {
     if (this.#stopped) return
     if (this.#running) {
       this.#again = true
@@ -64,16 +66,22 @@ export class SmsWorker {
     }
     clearTimeout(this.#timer)
     this.#running = this.runOnce()
-      .catch((err: unknown) =>
-        this.#o.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'sms worker: outbox unavailable'),
-      )
+      .then(() => {
+        if (this.#failing) this.#o.log?.info('sms worker: outbox available again')
+        this.#failing = false
+      })
+      .catch((err: unknown) => {
+        if (!this.#failing)
+          this.#o.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'sms worker: outbox unavailable')
+        this.#failing = true
+      })
       .finally(() => {
         this.#running = undefined
         if (this.#stopped) return
         if (this.#again) {
           this.#again = false
-          this.kick()
-        } else this.#timer = setTimeout(() => this.kick(), this.#o.pollMs)
+          this.#poll()
+        } else this.#timer = setTimeout(() => this.#poll(), this.#o.pollMs)
       })
   }
 
