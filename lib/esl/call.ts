@@ -214,11 +214,16 @@ export class EslCall implements Call {
     const id = box?.replace(/^\+/, '') ?? ''
     if (!VOICEMAIL_TOKEN.test(id)) return { recorded: false, seconds: 0 }
     const skipGreeting = req.greeting ? 'true' : 'false'
-    await this.session.api(
-      'uuid_setvar_multi',
-      this.id,
-      `skip_greeting=${skipGreeting};skip_instructions=true;skip_record_check=true;skip_record_urgent_check=true;voicemail_skip_goodbye=true`,
-    )
+    try {
+      await this.session.api(
+        'uuid_setvar_multi',
+        this.id,
+        `skip_greeting=${skipGreeting};skip_instructions=true;skip_record_check=true;skip_record_urgent_check=true;voicemail_skip_goodbye=true`,
+      )
+    } catch (err) {
+      if (err instanceof SessionClosed) throw new CallEnded('socket closed')
+      throw err
+    }
     const done = await this.#lingering('voicemail', `${mode.profile} ${mode.domain} ${id}`)
     const path = done?.variableText('voicemail_file_path')
     if (!path) return { recorded: false, seconds: 0 }

@@ -184,6 +184,12 @@ t.test(`mod_voicemail: the box by team or number, FreeSWITCH's file and length (
 
   const short = await s.call({ keys: ['2'], voicemail: { speakMs: [2000] } })
   t.match(short.record, { outcome: 'hangup', inbox: null }, 'FreeSWITCH discarded it: no voicemail')
+  const gone = await s.call({ keys: ['2'], hangup: { duringAppNamed: 'playback' } })
+  t.match(gone.record, { outcome: 'abandoned', inbox: null }, 'gone during the greeting: no voicemail')
+  t.notOk(
+    gone.sim.apps.some((a) => a.name === 'voicemail'),
+    'and no box opened',
+  )
   const [count] = await rows<{ n: number }>(store.db, sql`select count(*)::int as n from inbox`)
   t.equal(count!.n, 2)
 })
