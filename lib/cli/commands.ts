@@ -5,6 +5,7 @@ import { registerConfigCommands } from './config-command.js'
 import { registerContactCommands } from './contact-commands.js'
 import { registerDbCommands } from './db-commands.js'
 import { registerDoctorCommand } from './doctor-command.js'
+import { registerInboxCommands } from './inbox-commands.js'
 import type { Registrar } from './main.js'
 import { registerNumberCommands } from './number-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
@@ -28,6 +29,7 @@ export const commands: Registrar[] = [
   registerAgentCommands,
   registerScheduleCommands,
   registerContactCommands,
+  registerInboxCommands,
   registerDbCommands,
   registerDoctorCommand,
   registerSimulateCommand,

@@ -37,7 +37,9 @@ import { StoreWorld } from '../store/world.js'
 import { createTtsRenderer } from '../tts/render.js'
 import { loadString } from '../workflow/load.js'
 import { UsageError } from './errors.js'
+import { smsSettings, smsWorker } from './sms-options.js'
 import { validDirectory } from './valid-directory.js'
+import { voicemailSettings } from './voicemail-options.js'
 
 type Options = Partial<Record<OptionKey, unknown>> & {
   config?: string
@@ -56,6 +58,8 @@ type Routing = {
   /** Where calls are recorded can take them (readiness). */
   storage: Check
   sources: Pick<MetricSources, 'queueStats' | 'spoolDepth' | 'agents'>
+  /** On the database: where the SMS worker delivers from. */
+  store?: Store
   close(): Promise<void>
 }
 
@@ -146,6 +150,7 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
     }
     return {
       world,
+      store,
       resolve: (facts) => world.resolve(facts),
       // Calls are recorded while either the database answers or the spool can take them.
       storage: async () =>
@@ -203,6 +208,10 @@ export function registerServeCommand(program: Command): void {
         throw new UsageError(`--recordings "${recordingsDir}": no spaces or quotes`)
       if (files.length > 0 && (sources.databaseUrl.source === 'flag' || sources.dataDir.source === 'flag'))
         throw new UsageError('give workflow files or a database, not both')
+      const voicemail = voicemailSettings(config)
+      const sms = smsSettings(config)
+      if (sms && files.length > 0)
+        throw new UsageError('--sms-provider delivers from the database: serve without workflow files')
 
       const log = createLogger({ level: config.logLevel, pretty: config.pretty, redactNumbers: config.redactNumbers })
       const health = new Health()
@@ -233,7 +242,8 @@ export function registerServeCommand(program: Command): void {
           region: config.region,
           holdMusic: config.holdMusic,
           recordingsDir,
-          minRecordingSeconds: 2,
+          minRecordingSeconds: voicemail.minSeconds,
+          voicemail: voicemail.mode,
         },
         ...(metrics ? { timing: metrics.esl, onCall: (record: CallRecord) => metrics.callEnded(record) } : {}),
       })
@@ -256,6 +266,14 @@ export function registerServeCommand(program: Command): void {
         await metricsServer?.close()
         throw new UsageError(`cannot listen on ${config.listen}: ${err instanceof Error ? err.message : String(err)}`)
       }
+      const worker =
+        sms && routing.store
+          ? smsWorker(sms, routing.store, log, {
+              onSent: () => metrics?.smsResult('sent'),
+              onFailed: () => metrics?.smsResult('failed'),
+            })
+          : undefined
+      worker?.start()
       log.info(
         { listen: `${address.address}:${address.port}` },
         `ivr-router listening; dialplan: <action application="socket" data="${address.address}:${address.port} async full"/>`,
@@ -273,6 +291,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGTERM', stop)
         process.once('SIGINT', stop)
       })
+      await worker?.stop()
       await routing.close()
       await metricsServer?.close()
       log.info(server.stats, 'stopped')

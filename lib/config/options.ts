@@ -5,6 +5,8 @@
  */
 import { DEFAULT_ALLOW } from '../server/allow-list.js'
 import { DEFAULT_DATA_DIR, DEFAULT_SPOOL_DIR } from '../store/config.js'
+import { DEFAULT_BACKOFF } from '../sms/backoff.js'
+import { LMS_MAX_BYTES } from '../workflow/sms-length.js'
 import * as p from './parsers.js'
 
 export type OptionSpec<T> = {
@@ -102,6 +104,124 @@ export const OPTIONS = {
     parse: p.text('a file', 'path'),
     default: './var/calls.jsonl',
     description: 'with workflow files (no database): call records, one JSON line each',
+  }),
+  voicemail: option({
+    flag: '--voicemail <how>',
+    env: 'IVR_VOICEMAIL',
+    parse: p.oneOf('record', 'mod_voicemail'),
+    default: 'record',
+    description: 'how messages are taken: `record` (the router records a file) or `mod_voicemail` (a FreeSWITCH box)',
+  }),
+  voicemailProfile: option({
+    flag: '--voicemail-profile <name>',
+    env: 'IVR_VOICEMAIL_PROFILE',
+    parse: p.word('a voicemail.conf profile'),
+    default: 'default',
+    description: 'with `mod_voicemail`: the voicemail.conf profile',
+  }),
+  voicemailDomain: option<string | undefined>({
+    flag: '--voicemail-domain <domain>',
+    env: 'IVR_VOICEMAIL_DOMAIN',
+    parse: p.word('a domain'),
+    default: undefined,
+    noDefault: 'none (required with `mod_voicemail`)',
+    description: "with `mod_voicemail`: the boxes' domain",
+  }),
+  voicemailMinSeconds: option({
+    flag: '--voicemail-min-seconds <s>',
+    env: 'IVR_VOICEMAIL_MIN_SECONDS',
+    parse: p.integer(0, 600),
+    default: 2,
+    description: 'a shorter message is a hang-up, not a voicemail',
+  }),
+  smsProvider: option({
+    flag: '--sms-provider <name>',
+    env: 'IVR_SMS_PROVIDER',
+    parse: p.oneOf('none', 'webhook', 'freeswitch'),
+    default: 'none',
+    description: 'deliver the SMS outbox (database only): `webhook` or FreeSWITCH `chat`',
+  }),
+  smsWebhookUrl: option<string | undefined>({
+    flag: '--sms-webhook-url <url>',
+    env: 'IVR_SMS_WEBHOOK_URL',
+    parse: p.httpUrl,
+    default: undefined,
+    noDefault: 'none (required with `webhook`)',
+    description: 'webhook: where each message is POSTed',
+  }),
+  smsWebhookSecret: option<string | undefined>({
+    flag: '--sms-webhook-secret <secret>',
+    env: 'IVR_SMS_WEBHOOK_SECRET',
+    parse: p.text('a secret'),
+    default: undefined,
+    noDefault: 'none (required with `webhook`)',
+    secret: true,
+    description: 'webhook: the HMAC-SHA256 key of the signature header (prefer the environment or the file)',
+  }),
+  smsWebhookTimeoutMs: option({
+    flag: '--sms-webhook-timeout-ms <ms>',
+    env: 'IVR_SMS_WEBHOOK_TIMEOUT_MS',
+    parse: p.integer(100, 120_000),
+    default: 5000,
+    description: 'webhook: how long one POST may take',
+  }),
+  smsRateLimit: option({
+    flag: '--sms-rate-limit <n/period>',
+    env: 'IVR_SMS_RATE_LIMIT',
+    parse: p.text('a count per period, e.g. 3/h'),
+    default: '3/h',
+    description: 'texts per destination number, e.g. `3/h`, `10/d`, `1/30m`; over it a message fails as `rate_limited`',
+  }),
+  smsMaxBytes: option({
+    flag: '--sms-max-bytes <n>',
+    env: 'IVR_SMS_MAX_BYTES',
+    parse: p.integer(1, 100_000),
+    default: LMS_MAX_BYTES,
+    description: 'longest text the provider takes (a Korean character counts 2)',
+  }),
+  smsAttempts: option({
+    flag: '--sms-attempts <n>',
+    env: 'IVR_SMS_ATTEMPTS',
+    parse: p.integer(1, 100),
+    default: DEFAULT_BACKOFF.maxAttempts,
+    description: 'tries per message on network errors, timeouts, 5xx and 429',
+  }),
+  smsEsl: option({
+    flag: '--sms-esl <host:port>',
+    env: 'IVR_SMS_ESL',
+    parse: p.hostPort,
+    default: '127.0.0.1:8021',
+    description: "freeswitch: FreeSWITCH's inbound Event Socket",
+  }),
+  smsEslPassword: option({
+    flag: '--sms-esl-password <password>',
+    env: 'IVR_FREESWITCH_PASSWORD',
+    parse: p.text('a password'),
+    default: 'ClueCon',
+    secret: true,
+    description: "freeswitch: the inbound Event Socket's password (event_socket.conf.xml)",
+  }),
+  smsChatProto: option({
+    flag: '--sms-chat-proto <proto>',
+    env: 'IVR_SMS_CHAT_PROTO',
+    parse: p.word('a chat protocol'),
+    default: 'sip',
+    description: 'freeswitch: the chat protocol',
+  }),
+  smsChatFrom: option<string | undefined>({
+    flag: '--sms-chat-from <from>',
+    env: 'IVR_SMS_CHAT_FROM',
+    parse: p.word('a sender'),
+    default: undefined,
+    noDefault: 'none (required with `freeswitch`)',
+    description: 'freeswitch: the sender',
+  }),
+  smsChatTo: option({
+    flag: '--sms-chat-to <to>',
+    env: 'IVR_SMS_CHAT_TO',
+    parse: p.word('a destination'),
+    default: '%s',
+    description: 'freeswitch: the destination, `%s` = the number',
   }),
   metrics: option<string | undefined>({
     flag: '--metrics <host:port>',

@@ -110,3 +110,30 @@ export const oneOf = <T extends string>(...values: T[]): Parser<T> => ({
   parse: (raw) =>
     typeof raw === 'string' && (values as string[]).includes(raw) ? (raw as T) : expected(values.join(', '), raw),
 })
+
+/** A whole number in [min, max]. */
+export const integer = (min: number, max: number): Parser<number> => ({
+  type: `integer ${min}–${max}`,
+  parse(raw) {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN
+    return Number.isInteger(n) && n >= min && n <= max ? n : expected(`a whole number from ${min} to ${max}`, raw)
+  },
+})
+
+/** An http(s) URL with no spaces. */
+export const httpUrl: Parser<string> = {
+  type: 'URL',
+  parse: (raw) =>
+    typeof raw === 'string' && /^https?:\/\/\S+$/.test(raw) && URL.canParse(raw)
+      ? raw
+      : expected('an http:// or https:// URL', raw),
+}
+
+/** A word FreeSWITCH takes in an application or API argument as is: letters, digits and `. _ @ % + : -`. */
+export const word = (what: string): Parser<string> => ({
+  type: what,
+  parse: (raw) =>
+    typeof raw === 'string' && /^[A-Za-z0-9._@%+:-]+$/.test(raw)
+      ? raw
+      : expected(`${what} (letters, digits and . _ @ % + : -)`, raw),
+})

@@ -35,8 +35,19 @@ export type EslCallOptions = {
   recordingsDir: string
   /** A recording shorter than this is no voicemail. */
   minRecordingSeconds: number
+  /** How voicemail is taken: our own `record` (default) or FreeSWITCH's mod_voicemail box. */
+  voicemail?: VoicemailMode
   now?: () => number
 }
+
+/**
+ * `record`: the router records into `recordingsDir`. `mod_voicemail`: `voicemail PROFILE DOMAIN BOX`, the message
+ * stored in FreeSWITCH's box (the team, else the dialled number), its length limited by the profile's max-record-len.
+ */
+export type VoicemailMode = { kind: 'record' } | { kind: 'mod_voicemail'; profile: string; domain: string }
+
+/** What mod_voicemail and FreeSWITCH accept as a box id, a profile or a domain: no spaces, quotes or `${`. */
+export const VOICEMAIL_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/
 
 export type ChannelInfo = { uuid: string; caller: string; callerName: string; dialed: string }
 
@@ -46,6 +57,12 @@ const UUID = /^[0-9A-Za-z-]{1,64}$/
 function eventTime(e: ChannelEvent): number | undefined {
   const us = Number(e.text('Event-Date-Timestamp'))
   return Number.isFinite(us) && us > 0 ? us / 1000 : undefined
+}
+
+/** `voicemail_message_len` is `HH:MM:SS`. */
+function hms(text: string | undefined): number {
+  const m = /^(\d+):(\d\d):(\d\d)$/.exec(text ?? '')
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : 0
 }
 
 export class EslCall implements Call {
@@ -171,19 +188,65 @@ export class EslCall implements Call {
   async voicemail(req: VoicemailRequest): Promise<VoicemailResult> {
     if (req.greeting) await this.play(req.greeting)
     if (this.session.isEnded) throw new CallEnded()
+    const mode = this.opts.voicemail ?? { kind: 'record' }
+    return mode.kind === 'record' ? this.#record(req) : this.#modVoicemail(req, mode)
+  }
+
+  async #record(req: VoicemailRequest): Promise<VoicemailResult> {
     await mkdir(this.opts.recordingsDir, { recursive: true })
     const path = join(this.opts.recordingsDir, `${this.id}-${this.#now()}.wav`)
-    let done: ChannelEvent | undefined
+    // `record PATH LIMIT SILENCE_THRESHOLD SILENCE_HITS`: ends on hang-up, limit, or 3 s of silence.
+    const done = await this.#lingering('record', `${path} ${req.maxSeconds} 200 3`)
+    const ms = Number(done?.variableText('record_ms') ?? 0)
+    return this.#kept(path, Number.isFinite(ms) ? ms / 1000 : 0)
+  }
+
+  /**
+   * mod_voicemail (traces voicemail-*, vm_event): the workflow's greeting has played, so the box's greeting, the
+   * instructions, the record-check and urgent menus and the goodbye are skipped. The message is the file in
+   * `voicemail_file_path`; FreeSWITCH itself discards one under the profile's min-record-len (3 s) and sets nothing.
+   */
+  async #modVoicemail(
+    req: VoicemailRequest,
+    mode: Extract<VoicemailMode, { kind: 'mod_voicemail' }>,
+  ): Promise<VoicemailResult> {
+    const box = req.box && VOICEMAIL_TOKEN.test(req.box) ? req.box : toE164(this.dialed, this.opts.region)
+    const id = box?.replace(/^\+/, '') ?? ''
+    if (!VOICEMAIL_TOKEN.test(id)) return { recorded: false, seconds: 0 }
+    const skipGreeting = req.greeting ? 'true' : 'false'
     try {
-      // `record PATH LIMIT SILENCE_THRESHOLD SILENCE_HITS`: ends on hang-up, limit, or 3 s of silence.
-      done = await this.session.execute('record', `${path} ${req.maxSeconds} 200 3`)
+      await this.session.api(
+        'uuid_setvar_multi',
+        this.id,
+        `skip_greeting=${skipGreeting};skip_instructions=true;skip_record_check=true;skip_record_urgent_check=true;voicemail_skip_goodbye=true`,
+      )
+    } catch (err) {
+      if (err instanceof SessionClosed) throw new CallEnded('socket closed')
+      throw err
+    }
+    const done = await this.#lingering('voicemail', `${mode.profile} ${mode.domain} ${id}`)
+    const path = done?.variableText('voicemail_file_path')
+    if (!path) return { recorded: false, seconds: 0 }
+    const ms = Number(done?.variableText('record_ms'))
+    return this.#kept(
+      path,
+      Number.isFinite(ms) && ms > 0 ? ms / 1000 : hms(done?.variableText('voicemail_message_len')),
+    )
+  }
+
+  /** Runs an application whose result comes after a hang-up (linger keeps it coming); undefined if the socket went. */
+  async #lingering(app: string, arg: string): Promise<ChannelEvent | undefined> {
+    try {
+      return await this.session.execute(app, arg)
     } catch (err) {
       if (!(err instanceof SessionClosed)) throw err
+      return undefined
     }
-    const ms = Number(done?.variableText('record_ms') ?? 0)
-    const seconds = Number.isFinite(ms) ? Math.round(ms / 100) / 10 : 0
-    const recorded = seconds >= this.opts.minRecordingSeconds
-    return recorded ? { recorded, path, seconds } : { recorded, seconds }
+  }
+
+  #kept(path: string, rawSeconds: number): VoicemailResult {
+    const seconds = Math.round(rawSeconds * 10) / 10
+    return seconds >= this.opts.minRecordingSeconds ? { recorded: true, path, seconds } : { recorded: false, seconds }
   }
 
   async startHold(): Promise<void> {

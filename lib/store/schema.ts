@@ -267,6 +267,8 @@ export const smsOutbox = pgTable(
     createdAt: created(),
     sentAt: at('sent_at'),
     error: text('error'),
+    /** Pending: not before this time (retry backoff). Sending: the claim's lease, after which another worker may retry. */
+    nextAttemptAt: at('next_attempt_at'),
   },
   (t) => [
     check('sms_outbox_status_check', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),

@@ -9,6 +9,7 @@ import { buildGraph, describeCycle, findCycles, reachable, type Exit } from './g
 import { formatPath, type Diagnostic, type Severity } from './issues.js'
 import { loadFiles, type LoadedDocuments, type Loaded, type LoadResult, type Source } from './load.js'
 import { parsePlaceholders } from './placeholders.js'
+import { LMS_MAX_BYTES, longestSmsBytes } from './sms-length.js'
 import type { Condition, Schedule, Workflow } from './schema.js'
 
 export { formatDiagnostic } from './issues.js'
@@ -95,6 +96,14 @@ function collectedFields(w: Workflow): Set<string> {
   return fields
 }
 
+/** The most digits a collect of this workflow keeps in the field (64, the most any collect keeps, if none sets it). */
+function fieldBytes(w: Workflow, field: string): number {
+  let most = 0
+  for (const actions of Object.values(w.steps))
+    for (const a of actions) if ('collect' in a && a.collect.field === field) most = Math.max(most, a.collect.maxDigits)
+  return most || 64
+}
+
 function checkActions(w: Workflow, report: Report): void {
   for (const [step, actions] of Object.entries(w.steps))
     actions.forEach((a, i) => {
@@ -131,6 +140,13 @@ function checkActions(w: Workflow, report: Report): void {
             'error',
             [...at, 'sms', 'text'],
             `unknown placeholder ${JSON.stringify(unknown)} (${PLACEHOLDER_HELP})`,
+          )
+        const bytes = longestSmsBytes(a.sms.text, (field) => fieldBytes(w, field))
+        if (bytes > LMS_MAX_BYTES)
+          report(
+            'error',
+            [...at, 'sms', 'text'],
+            `up to ${bytes} bytes once filled (2 a Korean character, placeholders at their longest): over the ${LMS_MAX_BYTES}-byte LMS limit`,
           )
         const to = a.sms.to
         if (to !== undefined && !isSmsDestination(to))

@@ -43,6 +43,17 @@ t.test('voicemail: a message, the CUSTOM event when subscribed, the variables', 
       /^\/usr\/local\/freeswitch\/.*\/default\/example\.com\/1000\/msg_[-0-9a-f]+\.wav$/,
     )
     t.equal(variable(done, 'record_ms'), '7400')
+    t.equal(variable(done, 'record_seconds'), '7')
+  })
+})
+
+t.test("voicemail: the recording stops at the profile's max-record-len (300 s)", async (t) => {
+  await withCall({ script: { voicemail: { speakMs: 400_000 } } }, async (c) => {
+    await start(c)
+    for (const skip of SKIPS) await exec(c, 'set', `${skip}=true`)
+    const done = complete(await exec(c, 'voicemail', 'default example.com 1000'))
+    t.equal(variable(done, 'record_ms'), '300000')
+    t.equal(variable(done, 'voicemail_message_len'), '00:05:00')
   })
 })
 

@@ -66,6 +66,7 @@ const KEY_VARIABLES = [
   'hangup_after_bridge',
   'voicemail_message_len',
   'voicemail_account',
+  'record_seconds',
   'current_application_response',
   'hangup_cause',
   'socket_resume',

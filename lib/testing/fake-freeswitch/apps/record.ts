@@ -26,5 +26,6 @@ export const record: App = {
     vars.set('record_file_size', String(ms * 16 + 44))
     vars.set('record_ms', String(ms))
     vars.set('record_samples', String(ms * 8))
+    vars.set('record_seconds', String(Math.floor(ms / 1000)))
   },
 }

@@ -9,6 +9,8 @@
 import type { App, AppContext } from './context.js'
 
 const MIN_RECORD_SECONDS = 3
+/** The profile's max-record-len (default 300 s): the recording stops there whatever the caller does. */
+const MAX_RECORD_MS = 300_000
 const PROMPT_MS = 3000
 
 const isTrue = (ctx: AppContext, name: string) =>
@@ -24,7 +26,7 @@ async function record(ctx: AppContext): Promise<number | undefined> {
   const speakMs = ctx.script.nextSpeech()
   if (speakMs === undefined) return undefined
   const started = ctx.now()
-  const end = await ctx.pause(speakMs)
+  const end = await ctx.pause(Math.min(speakMs, MAX_RECORD_MS))
   const ms = Math.round(ctx.now() - started)
   const vars = ctx.channel.vars
   vars.set('silence_hits_exhausted', 'false')
@@ -36,6 +38,7 @@ async function record(ctx: AppContext): Promise<number | undefined> {
   vars.set('record_file_size', String(ms * 16 + 256))
   vars.set('record_ms', String(ms))
   vars.set('record_samples', String(ms * 8))
+  vars.set('record_seconds', String(Math.floor(ms / 1000)))
   return ms
 }
 
