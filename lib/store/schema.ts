@@ -135,6 +135,36 @@ export const agents = pgTable(
   ],
 )
 
+/**
+ * Callers waiting for a team or an agent, on every router: the order agents are offered in (first come,
+ * first served across routers) and what `queue list` shows. A row lives from entering the queue to leaving
+ * it; its router renews `lease_until` while the call lasts, so a dead router's callers stop counting.
+ */
+export const queueEntries = pgTable(
+  'queue_entries',
+  {
+    /** FreeSWITCH's Unique-ID of the caller's channel. */
+    callId: text('call_id').primaryKey(),
+    /** Exactly one of team and agent: whom the caller waits for. */
+    team: text('team'),
+    agent: text('agent'),
+    /** E.164 when it could be read as one. */
+    caller: text('caller').notNull().default(''),
+    enqueuedAt: at('enqueued_at')
+      .notNull()
+      .default(sql`clock_timestamp()`),
+    /** The router process holding the call (host:pid). */
+    router: text('router').notNull(),
+    /** False while the caller is in the queued workflow: only waiting callers hold agents back for themselves. */
+    waiting: boolean('waiting').notNull().default(true),
+    leaseUntil: at('lease_until').notNull(),
+  },
+  (t) => [
+    check('queue_entries_target_check', sql`(${t.team} is null) <> (${t.agent} is null)`),
+    index('queue_entries_order_idx').on(t.enqueuedAt, t.callId),
+  ],
+)
+
 export const agentTeams = pgTable(
   'agent_teams',
   {

@@ -1,0 +1,13 @@
+CREATE TABLE "queue_entries" (
+	"call_id" text PRIMARY KEY NOT NULL,
+	"team" text,
+	"agent" text,
+	"caller" text DEFAULT '' NOT NULL,
+	"enqueued_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+	"router" text NOT NULL,
+	"waiting" boolean DEFAULT true NOT NULL,
+	"lease_until" timestamp with time zone NOT NULL,
+	CONSTRAINT "queue_entries_target_check" CHECK (("queue_entries"."team" is null) <> ("queue_entries"."agent" is null))
+);
+--> statement-breakpoint
+CREATE INDEX "queue_entries_order_idx" ON "queue_entries" USING btree ("enqueued_at","call_id");
