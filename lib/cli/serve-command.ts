@@ -20,7 +20,7 @@ import { MemoryWorld } from '../server/memory-world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import { applyDocuments } from '../store/apply.js'
-import { spoolDirectory, storeConfig } from '../store/config.js'
+import { leaseSeconds, spoolDirectory, storeConfig } from '../store/config.js'
 import { migrateStore, openStore, type Store } from '../store/db.js'
 import { bindNumber } from '../store/numbers.js'
 import { StoreWorld } from '../store/world.js'
@@ -110,8 +110,10 @@ async function seedDemo(store: Store, region: string, log: Logger): Promise<void
 
 async function storeRouting(opts: Options, log: Logger): Promise<Routing> {
   let config
+  let lease
   try {
     config = storeConfig({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir })
+    lease = leaseSeconds()
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err))
   }
@@ -123,7 +125,12 @@ async function storeRouting(opts: Options, log: Logger): Promise<Routing> {
     if (store.kind === 'postgres') log.info('production: PostgreSQL (keep it highly available, see docs/operations.md)')
     // The embedded database belongs to this router: keep it migrated. A shared PostgreSQL is migrated on purpose.
     if (opts.migrate || store.kind === 'pglite') await migrateStore(store)
-    const world = await StoreWorld.open(store, { region: opts.region, spoolDir: spoolDirectory(), log })
+    const world = await StoreWorld.open(store, {
+      region: opts.region,
+      spoolDir: spoolDirectory(),
+      log,
+      leaseSeconds: lease,
+    })
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {
       await seedDemo(store, opts.region, log)
       await world.reload()

@@ -33,6 +33,19 @@ export function spoolDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(nonEmpty(env.IVR_SPOOL_DIR) ?? DEFAULT_SPOOL_DIR)
 }
 
+/**
+ * How long an agent's reservation and a queued caller's entry last unless their router renews them
+ * (`IVR_LEASE_SECONDS`, default 60): after a router dies, its agents are free again within this time.
+ */
+export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = nonEmpty(env.IVR_LEASE_SECONDS)
+  if (raw === undefined) return 60
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 3 || n > 3600)
+    throw new ConfigError(`IVR_LEASE_SECONDS "${raw.slice(0, 20)}": use whole seconds from 3 to 3600`)
+  return n
+}
+
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v
 }
