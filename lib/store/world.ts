@@ -52,7 +52,7 @@ export type StoreWorldOptions = {
   leaseSeconds?: number
   /** This router in `queue_entries.router` (`queue list`). Default HOST:PID. */
   routerId?: string
-  /** A queued caller rings again at least this often, even with no notice. Default 10 s. */
+  /** A queued caller rings again at least this often, even with no notice. Default 10 s, or the lease if shorter. */
   queueRetryMs?: number
   /** First pause before replaying the spool again while the database is away; doubles up to a minute. Default 5 s. */
   spoolRetryMs?: number
@@ -121,7 +121,8 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#log = options.log ?? silent
     this.#lease = options.leaseSeconds ?? 60
     this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
-    this.#queueRetryMs = options.queueRetryMs ?? 10_000
+    // A dead router's reservations free nobody by notice: a queued caller looks again when they may have expired.
+    this.#queueRetryMs = options.queueRetryMs ?? Math.min(10_000, this.#lease * 1000)
     this.#writeTimeoutMs = options.writeTimeoutMs ?? 10_000
     this.#queryTimeoutMs = options.queryTimeoutMs ?? 3000
     this.#spoolRetryMs = options.spoolRetryMs ?? 5000
