@@ -4,13 +4,15 @@
  * one may be free, agents are reserved and, if any were, the hold music stops and they ring. After the
  * team's `queued` workflow's `waitSeconds`, that workflow runs once (its prompts interrupt the hold
  * music); if it runs out of steps with the call up, the caller goes back to waiting, in the same place.
+ * A team with `announcePositionSeconds` tells the caller its place in line on entering the queue and then
+ * at that interval (the hold music stops for the announcement and starts again after it).
  */
 import { CallEnded } from './call.js'
 import type { CallState, EventInput, Exit } from './context.js'
 import { ringOnce, ringTarget } from './ring.js'
 import type { Call } from './call.js'
 import type { QueuePlace, RingFor, World } from './world.js'
-import type { Workflow } from '../workflow/schema.js'
+import { DEFAULT_POSITION_MESSAGE, type Workflow } from '../workflow/schema.js'
 
 export type QueueContext = {
   call: Call
@@ -37,6 +39,9 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
   // The race below observes `gone`; this keeps it from being reported as unhandled when nobody does.
   gone.catch(() => {})
   let queuedRan = false
+  const teamSettings = team === undefined ? undefined : world.team(team)
+  const announceMs = (teamSettings?.announcePositionSeconds ?? 0) * 1000
+  let nextAnnouncement = announceMs > 0 ? enteredAt : Number.POSITIVE_INFINITY
   let place: QueuePlace | undefined
   /** Whom the place waits for, and whether it waits, as the world knows it. */
   let known: { forWhom: RingFor; waiting: boolean } | undefined
@@ -61,12 +66,26 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
       else if (!known || !known.waiting || !same(known.forWhom, forWhom)) await place.update(forWhom, true)
       known = { forWhom, waiting: true }
       state.phase = 'queued'
+      if (world.clock.now() >= nextAnnouncement) {
+        nextAnnouncement = world.clock.now() + announceMs
+        const position = await place.position()
+        if (position !== undefined) {
+          await unhold()
+          ctx.emit({ type: 'queue', event: 'position', position, ...(team ? { team } : {}) })
+          const text = (teamSettings?.positionMessage ?? DEFAULT_POSITION_MESSAGE).replaceAll(
+            '{{position}}',
+            String(position),
+          )
+          await call.play({ say: text })
+        }
+      }
       await hold()
       const deadline = queued && !queuedRan ? enteredAt + (queued.waitSeconds ?? 0) * 1000 : Number.POSITIVE_INFINITY
-      const waiting = world.waitForAgent(forWhom, deadline, stop.signal)
+      const waiting = world.waitForAgent(forWhom, Math.min(deadline, nextAnnouncement), stop.signal)
       // When the caller leaves first, the wait is aborted later and its rejection is of no interest.
       waiting.catch(() => {})
       const woke = await Promise.race([waiting, gone])
+      if (woke === 'deadline' && world.clock.now() < deadline) continue
       if (woke === 'deadline' && queued) {
         queuedRan = true
         await unhold()

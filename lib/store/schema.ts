@@ -101,6 +101,10 @@ export const teams = pgTable(
     title: text('title'),
     strategy: text('strategy', { enum: TEAM_STRATEGIES }).notNull().default('simultaneous'),
     ringSeconds: integer('ring_seconds').notNull().default(20),
+    /** Queued callers hear their position on entering the queue and then every this many seconds (null: never). */
+    announcePositionSeconds: integer('announce_position_seconds'),
+    /** The announcement, with `{{position}}`; null: the default. */
+    positionMessage: text('position_message'),
     /** How many round-robin turns the team has taken. */
     rrCursor: integer('rr_cursor').notNull().default(0),
     createdAt: created(),
@@ -109,6 +113,7 @@ export const teams = pgTable(
   (t) => [
     check('teams_strategy_check', sql`${t.strategy} in ('simultaneous', 'sequential', 'round-robin', 'longest-idle')`),
     check('teams_ring_seconds_check', sql`${t.ringSeconds} between 1 and 3600`),
+    check('teams_announce_position_check', sql`${t.announcePositionSeconds} between 10 and 3600`),
   ],
 )
 
