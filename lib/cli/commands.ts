@@ -5,6 +5,7 @@ import { registerContactCommands } from './contact-commands.js'
 import { registerDbCommands } from './db-commands.js'
 import type { Registrar } from './main.js'
 import { registerNumberCommands } from './number-commands.js'
+import { registerQueueCommands } from './queue-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerScheduleCommands } from './schedule-commands.js'
@@ -21,6 +22,7 @@ export const commands: Registrar[] = [
   registerNumberCommands,
   registerTeamCommands,
   registerAgentCommands,
+  registerQueueCommands,
   registerScheduleCommands,
   registerContactCommands,
   registerDbCommands,
