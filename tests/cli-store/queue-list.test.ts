@@ -9,12 +9,15 @@ import { applyYaml } from '../helpers/store.js'
 
 t.test('queue list', async (t) => {
   const db = await testDatabase(t)
+  const setup = await openStore(db.config)
+  await migrateStore(setup)
+  await applyYaml(setup, 'kind: team\nname: desk\n---\nkind: agent\nname: bob\ndial: user/1001@pbx\nteams: [desk]\n')
+  // The embedded database belongs to one process at a time: closed while the CLI runs.
+  await setup.close()
   const empty = await cli(['queue', 'list'], db.env)
   t.same([empty.code, empty.stdout], [0, 'nobody is queued\n'])
 
   const store = await openStore(db.config)
-  await migrateStore(store)
-  await applyYaml(store, 'kind: team\nname: desk\n---\nkind: agent\nname: bob\ndial: user/1001@pbx\nteams: [desk]\n')
   const entry = { router: 'host-a:41', leaseSeconds: 600 }
   await joinQueue(store.db, { ...entry, callId: 'call-1', forWhom: { team: 'desk' }, caller: '+821011112222' })
   await joinQueue(store.db, { ...entry, callId: 'call-2', forWhom: { team: 'desk' }, caller: '+821033334444' })
