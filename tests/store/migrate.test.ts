@@ -22,6 +22,7 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
     'contacts',
     'inbox',
     'number_bindings',
+    'queue_entries',
     'schedules',
     'sms_outbox',
     'teams',
