@@ -71,6 +71,11 @@ export async function renewQueueLeases(db: Db, callIds: readonly string[], lease
   )
 }
 
+/** Deletes the entries of dead routers (a minute past their lease), which nobody else would remove. */
+export async function dropExpiredEntries(db: Db): Promise<void> {
+  await db.execute(sql`delete from queue_entries where lease_until < now() - interval '1 minute'`)
+}
+
 /** The call's place among the live entries waiting for the same team or agent (1 = next), if it is queued. */
 export async function queuePosition(db: Db, callId: string): Promise<number | undefined> {
   const [row] = await rows<{ position: number }>(

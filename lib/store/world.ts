@@ -26,7 +26,14 @@ import { reachable, type Store } from './db.js'
 import { loadDirectory, type StoreDirectory, type VersionedWorkflow } from './directory.js'
 import { AGENT_FREE_CHANNEL, listenForChanges } from './notify.js'
 import { writeRecord, writeSms } from './records.js'
-import { joinQueue, leaveQueue, queuePosition, renewQueueLeases, updateQueueEntry } from './queue.js'
+import {
+  dropExpiredEntries,
+  joinQueue,
+  leaveQueue,
+  queuePosition,
+  renewQueueLeases,
+  updateQueueEntry,
+} from './queue.js'
 import { releaseAgents, renewLeases, reserveAgents } from './reservations.js'
 import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
 import { queueWait } from '../routing/queue-wait.js'
@@ -166,9 +173,9 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
         renewLeases(this.#store.db, [...this.#held], this.#lease).catch((err: unknown) =>
           this.#log.warn({ err: message(err) }, 'could not renew agent reservations'),
         )
-        renewQueueLeases(this.#store.db, [...this.#queued], this.#lease).catch((err: unknown) =>
-          this.#log.warn({ err: message(err) }, 'could not renew queued callers'),
-        )
+        renewQueueLeases(this.#store.db, [...this.#queued], this.#lease)
+          .then(() => dropExpiredEntries(this.#store.db))
+          .catch((err: unknown) => this.#log.warn({ err: message(err) }, 'could not renew queued callers'))
       },
       (this.#lease * 1000) / 3,
     )

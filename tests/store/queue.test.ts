@@ -8,7 +8,7 @@ import type { World } from '../../lib/engine/world.js'
 import { MemoryWorld } from '../../lib/server/memory-world.js'
 import { systemClock } from '../../lib/server/system-clock.js'
 import { rows } from '../../lib/store/db.js'
-import { listQueue } from '../../lib/store/queue.js'
+import { dropExpiredEntries, joinQueue, listQueue } from '../../lib/store/queue.js'
 import { dbKind, testStore } from '../helpers/db.js'
 import { directoryOf } from '../helpers/sim.js'
 import { applyYaml, openWorld } from '../helpers/store.js'
@@ -128,5 +128,15 @@ t.test(`on the database, two routers: first come, first served (${dbKind})`, asy
     await a.leave()
     const [left] = await rows<{ n: number }>(store.db, sql`select count(*)::int as n from queue_entries`)
     t.equal(left!.n, 1, 'b is still queued until it leaves')
+    await joinQueue(store.db, { callId: 'gone', forWhom: { team: 'q' }, caller: '', router: 'dead', leaseSeconds: 60 })
+    await store.db.execute(
+      sql`update queue_entries set lease_until = now() - interval '2 minutes' where call_id = 'gone'`,
+    )
+    await dropExpiredEntries(store.db)
+    t.same(
+      (await rows<{ id: string }>(store.db, sql`select call_id as id from queue_entries`)).map((r) => r.id),
+      ['b'],
+      'a dead router’s rows are deleted a minute after their lease; live ones stay',
+    )
   })
 })
