@@ -8,6 +8,7 @@ import { registerDoctorCommand } from './doctor-command.js'
 import { registerInboxCommands } from './inbox-commands.js'
 import type { Registrar } from './main.js'
 import { registerNumberCommands } from './number-commands.js'
+import { registerQueueCommands } from './queue-commands.js'
 import { registerRecipeCommands } from './recipe-commands.js'
 import { registerReportCommands } from './report-commands.js'
 import { registerServeCommand } from './serve-command.js'
@@ -27,6 +28,7 @@ export const commands: Registrar[] = [
   registerNumberCommands,
   registerTeamCommands,
   registerAgentCommands,
+  registerQueueCommands,
   registerScheduleCommands,
   registerContactCommands,
   registerInboxCommands,

@@ -142,6 +142,7 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
       region: config.region,
       spoolDir,
       log,
+      leaseSeconds: config.leaseSeconds,
       ...(metrics ? { onQuery: (op: string, seconds: number) => metrics.query(op, seconds) } : {}),
     })
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {

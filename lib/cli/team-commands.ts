@@ -12,7 +12,13 @@ import {
   type StoreOptions,
 } from './store-commands.js'
 
-type AddOptions = StoreOptions & { strategy?: string; ringSeconds?: string; title?: string }
+type AddOptions = StoreOptions & {
+  strategy?: string
+  ringSeconds?: string
+  title?: string
+  announcePositionSeconds?: string
+  positionMessage?: string
+}
 
 export function registerTeamCommands(program: Command): void {
   const team = program.command('team').description('teams of agents')
@@ -21,6 +27,11 @@ export function registerTeamCommands(program: Command): void {
     .option('--strategy <strategy>', 'simultaneous | sequential | round-robin | longest-idle (new team: simultaneous)')
     .option('--ring-seconds <seconds>', 'how long each ringing attempt lasts, 5 to 300 (new team: 20)')
     .option('--title <text>', 'a readable name')
+    .option('--announce-position-seconds <s>', 'queued callers hear their place on entering, then every s, 10 to 3600')
+    .option(
+      '--position-message <text>',
+      'what they hear, with {{position}} (default "대기 순번은 {{position}}번입니다.")',
+    )
     .action(async (name: string, opts: AddOptions) => {
       const input = {
         name,
@@ -29,6 +40,12 @@ export function registerTeamCommands(program: Command): void {
           ? {}
           : { ringSeconds: wholeNumber('--ring-seconds', opts.ringSeconds, 0, 1e6) }),
         ...(opts.title === undefined ? {} : { title: opts.title }),
+        ...(opts.announcePositionSeconds === undefined
+          ? {}
+          : {
+              announcePositionSeconds: wholeNumber('--announce-position-seconds', opts.announcePositionSeconds, 0, 1e6),
+            }),
+        ...(opts.positionMessage === undefined ? {} : { positionMessage: opts.positionMessage }),
       }
       const r = accepted(await withStore(opts, (store) => addTeam(store, input)))
       process.stdout.write(`team ${r.name}: ${r.change}\n`)

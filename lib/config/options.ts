@@ -84,6 +84,14 @@ export const OPTIONS = {
     default: 0,
     description: 'on SIGTERM, how long `/readyz` says 503 before the listener closes (for load balancers)',
   }),
+  leaseSeconds: option({
+    flag: '--lease-seconds <s>',
+    env: 'IVR_LEASE_SECONDS',
+    parse: p.integer(3, 3600),
+    default: 60,
+    description:
+      "how long an agent's reservation and a queued caller's place last unless this router renews them: after a router dies, its agents are free again within this time",
+  }),
   holdMusic: option({
     flag: '--hold-music <uri>',
     env: 'IVR_HOLD_MUSIC',

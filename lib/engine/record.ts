@@ -50,9 +50,11 @@ export type CallEvent =
       at: number
       type: 'queue'
       team?: string
-      event: 'enter' | 'leave' | 'workflow'
+      event: 'enter' | 'leave' | 'workflow' | 'position'
       workflow?: string
       waitSeconds?: number
+      /** `position`: the caller's place in line it was told (1 = next). */
+      position?: number
     }
   | { at: number; type: 'voicemail'; step: string; recorded: boolean; seconds: number; path?: string }
   | { at: number; type: 'sms'; step: string; to: string; text: string }

@@ -13,18 +13,27 @@ export function ringTarget(state: CallState): RingFor | undefined {
   return undefined
 }
 
+export type RingHooks = {
+  /** Runs once agents are reserved, before they ring (the queue stops its hold music only then). */
+  beforeRing?: () => Promise<void>
+  /** Someone answered (the queue gives up the caller's place at once). */
+  onAnswered?: () => void
+}
+
 export async function ringOnce(
   ctx: Omit<ActionContext, 'step' | 'index' | 'workflow'> & { step?: string },
   forWhom: RingFor,
   timeoutSeconds: number | undefined,
+  hooks: RingHooks = {},
 ): Promise<RingResult> {
   const { call, world, state } = ctx
   const team = 'team' in forWhom ? world.team(forWhom.team) : undefined
   const plan = await world.ringPlan(call.id, forWhom)
   const before = state.phase
-  state.phase = 'ringing'
   let result: RingResult
   try {
+    if (plan.targets.length > 0) await hooks.beforeRing?.()
+    state.phase = 'ringing'
     result = await call.ring({
       targets: plan.targets,
       mode: plan.mode,
@@ -32,7 +41,10 @@ export async function ringOnce(
       timeoutSeconds: timeoutSeconds ?? team?.ringSeconds ?? plan.legSeconds,
       ...(state.team ? { team: state.team } : {}),
       // The agents who did not answer go back to the pool for other calls while this one talks.
-      onAnswered: (agent) => void plan.answered(agent).catch(() => {}),
+      onAnswered: (agent) => {
+        hooks.onAnswered?.()
+        void plan.answered(agent).catch(() => {})
+      },
     })
   } finally {
     await plan.release()

@@ -27,6 +27,19 @@ export type RingPlan = {
 
 export type RingFor = { team: string } | { agent: string }
 
+/**
+ * A caller's place in the queue, from entering it to leaving it. Agents are offered to queued callers
+ * first come, first served (across routers on the database).
+ */
+export type QueuePlace = {
+  /** Whom the caller waits for now, and whether it waits (false while the queued workflow runs). */
+  update(forWhom: RingFor, waiting: boolean): Promise<void>
+  /** 1 = the next caller offered an agent of that team (or that agent); undefined when not known. */
+  position(): Promise<number | undefined>
+  /** Leaves the queue (answered, hung up, ended by the queued workflow). Idempotent. */
+  leave(): Promise<void>
+}
+
 export type World = {
   readonly clock: Clock
   /** Default region for numbers written without a country code (ISO 3166 alpha-2, e.g. "KR"). */
@@ -38,6 +51,8 @@ export type World = {
   contact(e164: string): Promise<Contact | undefined>
   /** Picks and reserves the agents to ring for this call, in the team's strategy order. */
   ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan>
+  /** The caller enters the queue for a team or an agent (it waits with `waitForAgent`). */
+  joinQueue(call: { id: string; caller: string }, forWhom: RingFor): Promise<QueuePlace>
   /**
    * Waits while the call is queued for a team or an agent: resolves 'maybe-free' when an agent may have
    * become free (ring again), 'deadline' at `until` (ms epoch). Rejects when `signal` aborts.

@@ -1,10 +1,11 @@
 /**
  * The World of `serve` on workflow files alone (no database): the directory in memory, agents
  * reserved in this process while they ring or talk, queued callers woken when an agent is released.
- * One router process only; the store's world shares reservations across routers.
+ * Agents go to queued callers first come, first served, by the same rule as the store's world
+ * (lib/store/reservations.ts). One router process only; the store's world shares both across routers.
  */
 import type { CallRecord } from '../engine/record.js'
-import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
+import type { Clock, QueuePlace, RingFor, RingPlan, World } from '../engine/world.js'
 import { toE164 } from '../phone/e164.js'
 import { QueueArrivals, queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
 import { queueWait, type QueueWaiter } from '../routing/queue-wait.js'
@@ -14,6 +15,11 @@ import type { Agent, Contact, Schedule, Team, Workflow } from '../workflow/schem
 
 /** A queued caller rings again at least this often, even when no agent was released. */
 export const QUEUE_RETRY_MS = 10_000
+
+type Entry = { forWhom: RingFor; seq: number; waiting: boolean }
+
+const sameTarget = (a: RingFor, b: RingFor) =>
+  'agent' in a ? 'agent' in b && a.agent === b.agent : 'team' in b && a.team === b.team
 
 export type MemoryWorldOptions = {
   clock: Clock
@@ -33,6 +39,9 @@ export class MemoryWorld implements World {
   readonly #waiters = new Set<QueueWaiter & { forWhom: RingFor; since: number }>()
   readonly #arrivals = new QueueArrivals()
   readonly #memory = newStrategyMemory()
+  /** The queue: call id → whom it waits for, in arrival order (`seq`). */
+  readonly #queue = new Map<string, Entry>()
+  #seq = 0
 
   constructor(
     private readonly directory: Directory,
@@ -59,25 +68,45 @@ export class MemoryWorld implements World {
     return this.#contacts.get(e164)
   }
 
-  #free(agent: Agent | undefined): agent is Agent {
-    return agent !== undefined && agent.status === 'available' && !this.#busy.has(agent.name)
+  #free(agent: Agent | undefined, callId: string): agent is Agent {
+    return (
+      agent !== undefined && agent.status === 'available' && !this.#busy.has(agent.name) && !this.#owed(agent, callId)
+    )
+  }
+
+  /** A caller queued before this call (which, not queued, is the newest) still waits for this agent. */
+  #owed(agent: Agent, callId: string): boolean {
+    const mine = this.#queue.get(callId)?.seq ?? Number.POSITIVE_INFINITY
+    const holding = new Set(this.#busy.values())
+    for (const [id, e] of this.#queue) {
+      if (id === callId || !e.waiting || e.seq > mine || holding.has(id)) continue
+      if ('agent' in e.forWhom ? e.forWhom.agent === agent.name : agent.teams.includes(e.forWhom.team)) return true
+    }
+    return false
+  }
+
+  #wakeAll(): void {
+    for (const waiter of [...this.#waiters]) waiter.wake()
   }
 
   async ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan> {
     const team = 'team' in forWhom ? this.#teams.get(forWhom.team) : undefined
     const order =
       'agent' in forWhom
-        ? { agents: [this.#agents.get(forWhom.agent)].filter((a) => this.#free(a)), mode: 'simultaneous' as const }
+        ? {
+            agents: [this.#agents.get(forWhom.agent)].filter((a) => this.#free(a, callId)),
+            mode: 'simultaneous' as const,
+          }
         : ringOrder(
             team,
-            this.directory.agents.filter((a) => a.teams.includes(forWhom.team) && this.#free(a)),
+            this.directory.agents.filter((a) => a.teams.includes(forWhom.team) && this.#free(a, callId)),
             this.#memory,
           )
     for (const a of order.agents) this.#busy.set(a.name, callId)
     let released = false
     const free = (keep?: string) => {
       for (const a of order.agents) if (a.name !== keep && this.#busy.get(a.name) === callId) this.#busy.delete(a.name)
-      for (const waiter of [...this.#waiters]) waiter.wake()
+      this.#wakeAll()
     }
     return {
       targets: order.agents.map((a) => ({ agent: a.name, dial: a.dial })),
@@ -90,6 +119,29 @@ export class MemoryWorld implements World {
         if (released) return
         released = true
         free()
+      },
+    }
+  }
+
+  async joinQueue(call: { id: string }, forWhom: RingFor): Promise<QueuePlace> {
+    const id = call.id
+    this.#queue.set(id, { forWhom, seq: this.#seq++, waiting: true })
+    return {
+      update: async (next, waiting) => {
+        const entry = this.#queue.get(id)
+        if (!entry) return
+        const heldBack = entry.waiting && !waiting
+        this.#queue.set(id, { ...entry, forWhom: next, waiting })
+        if (heldBack) this.#wakeAll()
+      },
+      position: async () => {
+        const entry = this.#queue.get(id)
+        if (!entry) return undefined
+        return [...this.#queue.values()].filter((e) => sameTarget(e.forWhom, entry.forWhom) && e.seq <= entry.seq)
+          .length
+      },
+      leave: async () => {
+        if (this.#queue.delete(id)) this.#wakeAll()
       },
     }
   }

@@ -33,6 +33,7 @@ function describe(e: CallEvent): string {
     case 'queue':
       if (e.event === 'enter') return `queue${e.team ? ` for ${e.team}` : ''}: hold music`
       if (e.event === 'workflow') return `queue: run queued workflow ${e.workflow}`
+      if (e.event === 'position') return `queue: position ${e.position} announced`
       return `queue: left after ${e.waitSeconds?.toFixed(1)} s`
     case 'voicemail':
       return e.recorded ? `voicemail recorded, ${e.seconds} s (${e.path})` : 'voicemail: nothing recorded'

@@ -105,10 +105,27 @@ async function applySchedule(tx: Tx, s: Schedule, changed: Set<Change>): Promise
   return { kind: 'schedule', name: s.name, change: old ? 'updated' : 'created' }
 }
 
+/** A team's columns. */
+export function teamValues(t: Team) {
+  return {
+    title: t.title ?? null,
+    strategy: t.strategy,
+    ringSeconds: t.ringSeconds,
+    announcePositionSeconds: t.announcePositionSeconds ?? null,
+    positionMessage: t.positionMessage ?? null,
+  }
+}
+
 async function applyTeam(tx: Tx, t: Team, changed: Set<Change>): Promise<AppliedOther> {
-  const values = { title: t.title ?? null, strategy: t.strategy, ringSeconds: t.ringSeconds }
+  const values = teamValues(t)
   const [old] = await tx
-    .select({ title: teams.title, strategy: teams.strategy, ringSeconds: teams.ringSeconds })
+    .select({
+      title: teams.title,
+      strategy: teams.strategy,
+      ringSeconds: teams.ringSeconds,
+      announcePositionSeconds: teams.announcePositionSeconds,
+      positionMessage: teams.positionMessage,
+    })
     .from(teams)
     .where(eq(teams.name, t.name))
   if (old && checksum(old) === checksum(values)) return { kind: 'team', name: t.name, change: 'unchanged' }

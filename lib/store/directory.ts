@@ -28,7 +28,14 @@ export type StoreDirectory = {
 
 type WorkflowRow = { name: string; version: number; document: unknown; stepOrder: string[] }
 type AgentRow = { name: string; title: string | null; dial: string; status: Agent['status']; teams: string[] }
-type TeamRow = { name: string; title: string | null; strategy: Team['strategy']; ringSeconds: number }
+type TeamRow = {
+  name: string
+  title: string | null
+  strategy: Team['strategy']
+  ringSeconds: number
+  announcePositionSeconds: number | null
+  positionMessage: string | null
+}
 
 export async function loadDirectory(db: Db): Promise<StoreDirectory> {
   return db.transaction(
@@ -49,7 +56,9 @@ export async function loadDirectory(db: Db): Promise<StoreDirectory> {
       )
       const teamRows = await rows<TeamRow>(
         tx,
-        sql`select name, title, strategy, ring_seconds as "ringSeconds" from teams order by name`,
+        sql`select name, title, strategy, ring_seconds as "ringSeconds",
+              announce_position_seconds as "announcePositionSeconds", position_message as "positionMessage"
+            from teams order by name`,
       )
       const agentRows = await rows<AgentRow>(
         tx,
@@ -93,6 +102,8 @@ function buildDirectory(
         ...(t.title === null ? {} : { title: t.title }),
         strategy: t.strategy,
         ringSeconds: t.ringSeconds,
+        ...(t.announcePositionSeconds === null ? {} : { announcePositionSeconds: t.announcePositionSeconds }),
+        ...(t.positionMessage === null ? {} : { positionMessage: t.positionMessage }),
       },
     ]),
   )

@@ -4,6 +4,10 @@
  * `FOR UPDATE SKIP LOCKED`, so two calls (in any process) never get the same agent. A reservation
  * has a lease: a live router renews its leases, and a router that dies leaves leases that expire,
  * after which the agent counts as free again.
+ *
+ * First come, first served across routers: an agent is reserved for a call only when no caller queued
+ * earlier (queue_entries, any router) still waits for that agent or one of its teams. A call not queued
+ * yet counts as the newest. Callers ringing agents or in the queued workflow hold nobody back.
  */
 import { sql } from 'drizzle-orm'
 import type { RingFor } from '../engine/world.js'
@@ -22,7 +26,15 @@ export async function reserveAgents(
   team: Team | undefined,
   leaseSeconds: number,
 ): Promise<RingOrder> {
-  const free = sql`a.status = 'available' and (a.reserved_by is null or a.lease_until < now())`
+  const free = sql`a.status = 'available' and (a.reserved_by is null or a.lease_until < now())
+    and not exists (
+      select 1 from queue_entries q
+      where q.waiting and q.lease_until > now() and q.call_id <> ${callId}
+        and (q.enqueued_at, q.call_id) < (coalesce(
+              (select m.enqueued_at from queue_entries m where m.call_id = ${callId}), 'infinity'::timestamptz), ${callId}::text)
+        and (q.agent = a.name or q.team in (
+              select t2.name from agent_teams x2 join teams t2 on t2.id = x2.team_id where x2.agent_id = a.id))
+        and not exists (select 1 from agents r where r.reserved_by = q.call_id and r.lease_until > now()))`
   const pick =
     'agent' in forWhom
       ? sql`select a.id from agents a where a.name = ${forWhom.agent} and ${free} for update skip locked`

@@ -101,6 +101,10 @@ export const teams = pgTable(
     title: text('title'),
     strategy: text('strategy', { enum: TEAM_STRATEGIES }).notNull().default('simultaneous'),
     ringSeconds: integer('ring_seconds').notNull().default(20),
+    /** Queued callers hear their position on entering the queue and then every this many seconds (null: never). */
+    announcePositionSeconds: integer('announce_position_seconds'),
+    /** The announcement, with `{{position}}`; null: the default. */
+    positionMessage: text('position_message'),
     /** How many round-robin turns the team has taken. */
     rrCursor: integer('rr_cursor').notNull().default(0),
     createdAt: created(),
@@ -109,6 +113,7 @@ export const teams = pgTable(
   (t) => [
     check('teams_strategy_check', sql`${t.strategy} in ('simultaneous', 'sequential', 'round-robin', 'longest-idle')`),
     check('teams_ring_seconds_check', sql`${t.ringSeconds} between 1 and 3600`),
+    check('teams_announce_position_check', sql`${t.announcePositionSeconds} between 10 and 3600`),
   ],
 )
 
@@ -132,6 +137,36 @@ export const agents = pgTable(
     index('agents_reserved_by_idx')
       .on(t.reservedBy)
       .where(sql`${t.reservedBy} is not null`),
+  ],
+)
+
+/**
+ * Callers waiting for a team or an agent, on every router: the order agents are offered in (first come,
+ * first served across routers) and what `queue list` shows. A row lives from entering the queue to leaving
+ * it; its router renews `lease_until` while the call lasts, so a dead router's callers stop counting.
+ */
+export const queueEntries = pgTable(
+  'queue_entries',
+  {
+    /** FreeSWITCH's Unique-ID of the caller's channel. */
+    callId: text('call_id').primaryKey(),
+    /** Exactly one of team and agent: whom the caller waits for. */
+    team: text('team'),
+    agent: text('agent'),
+    /** E.164 when it could be read as one. */
+    caller: text('caller').notNull().default(''),
+    enqueuedAt: at('enqueued_at')
+      .notNull()
+      .default(sql`clock_timestamp()`),
+    /** The router process holding the call (host:pid). */
+    router: text('router').notNull(),
+    /** False while the caller is in the queued workflow: only waiting callers hold agents back for themselves. */
+    waiting: boolean('waiting').notNull().default(true),
+    leaseUntil: at('lease_until').notNull(),
+  },
+  (t) => [
+    check('queue_entries_target_check', sql`(${t.team} is null) <> (${t.agent} is null)`),
+    index('queue_entries_order_idx').on(t.enqueuedAt, t.callId),
   ],
 )
 

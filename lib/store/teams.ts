@@ -1,6 +1,7 @@
 /** Teams: add (or change), list, remove. A team that a current workflow names cannot be removed. */
 import { eq, sql } from 'drizzle-orm'
 import { Team } from '../workflow/schema.js'
+import { teamValues } from './apply.js'
 import { currentWorkflows, storedNames, workflowErrors } from './consistency.js'
 import { rows, type Db, type Store } from './db.js'
 import { parseDocument } from './document-check.js'
@@ -13,6 +14,8 @@ export type TeamRow = {
   title: string | null
   strategy: Team['strategy']
   ringSeconds: number
+  announcePositionSeconds: number | null
+  positionMessage: string | null
   /** Its agents, by name. */
   agents: string[]
 }
@@ -21,13 +24,21 @@ export async function listTeams(db: Db): Promise<TeamRow[]> {
   return rows<TeamRow>(
     db,
     sql`select t.name, t.title, t.strategy, t.ring_seconds as "ringSeconds",
+          t.announce_position_seconds as "announcePositionSeconds", t.position_message as "positionMessage",
           coalesce((select array_agg(a.name order by a.name) from agent_teams x join agents a on a.id = x.agent_id
                     where x.team_id = t.id), '{}') as agents
         from teams t order by t.name`,
   )
 }
 
-export type TeamInput = { name: string; title?: string; strategy?: string; ringSeconds?: number }
+export type TeamInput = {
+  name: string
+  title?: string
+  strategy?: string
+  ringSeconds?: number
+  announcePositionSeconds?: number
+  positionMessage?: string
+}
 export type TeamAdded = { ok: true; name: string; change: 'created' | 'updated' }
 
 /** Creates the team, or changes the fields given of an existing one. */
@@ -39,14 +50,20 @@ export async function addTeam(store: Store, input: TeamInput): Promise<TeamAdded
         kind: 'team',
         name: input.name,
         ...(old
-          ? { strategy: old.strategy, ringSeconds: old.ringSeconds, ...(old.title ? { title: old.title } : {}) }
+          ? {
+              strategy: old.strategy,
+              ringSeconds: old.ringSeconds,
+              ...(old.title ? { title: old.title } : {}),
+              ...(old.announcePositionSeconds === null ? {} : { announcePositionSeconds: old.announcePositionSeconds }),
+              ...(old.positionMessage === null ? {} : { positionMessage: old.positionMessage }),
+            }
           : {}),
         ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
       }
       const parsed = parseDocument(Team, `team ${input.name}`, merged)
       if (!parsed.ok) throw new Refused(parsed.reasons)
       const t = parsed.value
-      const values = { title: t.title ?? null, strategy: t.strategy, ringSeconds: t.ringSeconds }
+      const values = teamValues(t)
       await tx
         .insert(teams)
         .values({ name: t.name, ...values })

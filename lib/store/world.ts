@@ -15,8 +15,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { hostname } from 'node:os'
 import type { CallRecord } from '../engine/record.js'
-import type { Clock, RingFor, RingPlan, World } from '../engine/world.js'
+import type { Clock, QueuePlace, RingFor, RingPlan, World } from '../engine/world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import type { Contact, Workflow } from '../workflow/schema.js'
@@ -25,6 +26,14 @@ import { reachable, type Store } from './db.js'
 import { loadDirectory, type StoreDirectory, type VersionedWorkflow } from './directory.js'
 import { AGENT_FREE_CHANNEL, listenForChanges } from './notify.js'
 import { writeRecord, writeSms } from './records.js'
+import {
+  dropExpiredEntries,
+  joinQueue,
+  leaveQueue,
+  queuePosition,
+  renewQueueLeases,
+  updateQueueEntry,
+} from './queue.js'
 import { releaseAgents, renewLeases, reserveAgents } from './reservations.js'
 import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
 import { QueueArrivals, queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
@@ -44,9 +53,14 @@ export type StoreWorldOptions = {
   spoolDir: string
   clock?: Clock
   log?: StoreLog
-  /** How long a reservation lasts unless renewed; renewed every third of it while the call holds it. Default 60. */
+  /**
+   * How long a reservation (and a queued caller's entry) lasts unless renewed; renewed every third of it
+   * while the call holds it. Default 60.
+   */
   leaseSeconds?: number
-  /** A queued caller rings again at least this often, even with no notice. Default 10 s. */
+  /** This router in `queue_entries.router` (`queue list`). Default HOST:PID. */
+  routerId?: string
+  /** A queued caller rings again at least this often, even with no notice. Default 10 s, or the lease if shorter. */
   queueRetryMs?: number
   /** First pause before replaying the spool again while the database is away; doubles up to a minute. Default 5 s. */
   spoolRetryMs?: number
@@ -99,6 +113,9 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly #arrivals = new QueueArrivals()
   /** Calls holding reservations, whose leases this process renews. */
   readonly #held = new Set<string>()
+  /** Calls queued on this router, whose entries' leases this process renews. */
+  readonly #queued = new Set<string>()
+  readonly #routerId: string
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #unlisten: (() => Promise<void>)[] = []
   #reloading: Promise<void> | undefined
@@ -118,7 +135,9 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.clock = options.clock ?? systemClock
     this.#log = options.log ?? silent
     this.#lease = options.leaseSeconds ?? 60
-    this.#queueRetryMs = options.queueRetryMs ?? 10_000
+    this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
+    // A dead router's reservations free nobody by notice: a queued caller looks again when they may have expired.
+    this.#queueRetryMs = options.queueRetryMs ?? Math.min(10_000, this.#lease * 1000)
     this.#writeTimeoutMs = options.writeTimeoutMs ?? 10_000
     this.#queryTimeoutMs = options.queryTimeoutMs ?? 3000
     this.#spoolRetryMs = options.spoolRetryMs ?? 5000
@@ -163,6 +182,9 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
         this.#measured('renew', renewLeases(this.#store.db, [...this.#held], this.#lease)).catch((err: unknown) =>
           this.#log.warn({ err: message(err) }, 'could not renew agent reservations'),
         )
+        renewQueueLeases(this.#store.db, [...this.#queued], this.#lease)
+          .then(() => dropExpiredEntries(this.#store.db))
+          .catch((err: unknown) => this.#log.warn({ err: message(err) }, 'could not renew queued callers'))
       },
       (this.#lease * 1000) / 3,
     )
@@ -276,6 +298,46 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
         } catch (err) {
           this.#log.warn({ call: callId, err: message(err) }, 'could not release agents: their lease will expire')
         }
+      },
+    }
+  }
+
+  /**
+   * The caller's row in `queue_entries`. Without the database the caller still waits and rings, only
+   * without its place in line (and without a position to announce).
+   */
+  async joinQueue(call: { id: string; caller: string }, forWhom: RingFor): Promise<QueuePlace> {
+    const db = this.#store.db
+    const id = call.id
+    const attempt = async (what: string, p: Promise<void>) => {
+      try {
+        await this.#timed(p, this.#queryTimeoutMs)
+      } catch (err) {
+        this.#log.warn({ call: id, err: message(err) }, `queue: could not ${what}`)
+      }
+    }
+    this.#queued.add(id)
+    await attempt(
+      'enter the caller',
+      joinQueue(db, { callId: id, forWhom, caller: call.caller, router: this.#routerId, leaseSeconds: this.#lease }),
+    )
+    let left = false
+    return {
+      update: (next, waiting) => attempt('update the caller', updateQueueEntry(db, id, next, waiting)),
+      position: async () => {
+        try {
+          return await this.#timed(queuePosition(db, id), this.#queryTimeoutMs)
+        } catch (err) {
+          this.#log.warn({ call: id, err: message(err) }, 'queue: could not read the position')
+          return undefined
+        }
+      },
+      leave: async () => {
+        if (left) return
+        left = true
+        this.#queued.delete(id)
+        // Not leaving in time only keeps the row until its lease runs out.
+        await attempt('remove the caller', leaveQueue(db, id))
       },
     }
   }

@@ -226,7 +226,13 @@ export const Team = z.strictObject({
   title: z.string().max(200).optional(),
   strategy: z.enum(['simultaneous', 'sequential', 'round-robin', 'longest-idle']).default('simultaneous'),
   ringSeconds: Seconds(5, 300).default(20),
+  /** While queued, the caller hears its place in line on entering the queue and then every this many seconds. */
+  announcePositionSeconds: Seconds(10, 3600).optional(),
+  /** What it hears; `{{position}}` is the number (default "대기 순번은 {{position}}번입니다."). */
+  positionMessage: SafeText.refine((s) => s.includes('{{position}}'), 'must contain {{position}}').optional(),
 })
+
+export const DEFAULT_POSITION_MESSAGE = '대기 순번은 {{position}}번입니다.'
 
 /** A FreeSWITCH dial string for one leg: no separators, variables or spaces that would change the bridge. */
 export const DialString = z

@@ -129,3 +129,25 @@ t.test('a later bridge resets disposition and DIALSTATUS but keeps stale failure
     t.equal((variable(done, 'originated_legs') as string[]).length, 2, 'originated_legs accumulates')
   })
 })
+
+t.test(
+  'uuid_getvar reads the variables of a leg the bridge created (the router asks which agent answered)',
+  async (t) => {
+    const script: CallScript = { bridges: [{ legs: ['no-answer', 'answer'], ringMs: 1000, talkMs: 1000 }] }
+    const read: (string | undefined)[] = []
+    await withCall({ script }, async (c) => {
+      await start(c)
+      await exec(c, 'set', 'continue_on_fail=true')
+      const events = await exec(c, 'bridge', '{team=desk}[ivr_agent=a1]user/1001@pbx,[ivr_agent=a2]user/1002@pbx')
+      const leg = events.find((e) => e['Event-Name'] === 'CHANNEL_BRIDGE')!['Other-Leg-Unique-ID']
+      for (const command of [
+        `api uuid_getvar ${leg} ivr_agent`,
+        `api uuid_getvar ${leg} team`,
+        `api uuid_getvar ${leg} nothing`,
+        'api uuid_getvar 00000000-0000-4000-8000-000000000000 ivr_agent',
+      ])
+        read.push((await c.command(command))[0]!.body)
+    })
+    t.same(read, ['a2', 'desk', '_undef_', '-ERR No such channel!\n'])
+  },
+)

@@ -10,7 +10,7 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
     (
       await rows<{ name: string }>(
         store.db,
-        sql`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`,
+        sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
       )
     ).map((r) => r.name)
   const first = await tables()
@@ -22,6 +22,7 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
     'contacts',
     'inbox',
     'number_bindings',
+    'queue_entries',
     'schedules',
     'sms_outbox',
     'teams',

@@ -18,9 +18,31 @@ t.test(`teams and agents: add, change, list, remove, status, refusals (${dbKind}
   t.match(await addTeam(store, { name: 'x', strategy: 'random' }), { ok: false, reasons: [/team x: strategy: /] })
   t.same(
     await listTeams(store.db),
-    [{ name: 'support', title: null, strategy: 'sequential', ringSeconds: 30, agents: [] }],
+    [
+      {
+        name: 'support',
+        title: null,
+        strategy: 'sequential',
+        ringSeconds: 30,
+        announcePositionSeconds: null,
+        positionMessage: null,
+        agents: [],
+      },
+    ],
     'a change keeps the fields not given',
   )
+  await addTeam(store, { name: 'support', announcePositionSeconds: 60 })
+  await addTeam(store, { name: 'support', ringSeconds: 25 })
+  t.match(
+    await listTeams(store.db),
+    [{ name: 'support', ringSeconds: 25, announcePositionSeconds: 60, positionMessage: null }],
+    'position announcements are kept too',
+  )
+  t.match(await addTeam(store, { name: 'support', announcePositionSeconds: 5 }), {
+    ok: false,
+    reasons: ['team support: announcePositionSeconds: must be at least 10'],
+  })
+  await addTeam(store, { name: 'support', ringSeconds: 30 })
 
   t.same(await addAgent(store, { name: 'alice' }), {
     ok: false,

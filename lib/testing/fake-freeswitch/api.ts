@@ -1,6 +1,7 @@
 /**
  * The API commands the simulator answers (mod_commands.c), for `api`, `bgapi` and `${cmd(arg)}` expansion. Only
- * the simulated channel exists: any other uuid is `-ERR No such channel!`. An unknown command is undefined, which
+ * the simulated channel exists, and for `uuid_getvar` the legs its bridges created: any other uuid is
+ * `-ERR No such channel!`. An unknown command is undefined, which
  * the callers turn into FreeSWITCH's `-ERR cmd Command not found!`.
  */
 import { createHash } from 'node:crypto'
@@ -13,6 +14,8 @@ export type ApiTarget = {
   vars: Variables
   /** A variable as `switch_channel_get_variable` finds it (caller-profile fields included). */
   lookup(name: string): string | undefined
+  /** The variables of a leg a bridge created, by its uuid. */
+  legVars?: ReadonlyMap<string, Record<string, string>>
   uptimeSeconds(): number
   requestBreak(): void
   hangup(cause: string): void
@@ -36,6 +39,8 @@ export function runApi(command: string, arg: string, target: ApiTarget): string 
     case 'uuid_getvar': {
       const [uuid, name] = args(arg, 2)
       if (!uuid || !name) return '-USAGE: <uuid> <var>\n'
+      const leg = target.legVars?.get(uuid)
+      if (leg) return leg[name] ?? '_undef_'
       if (uuid !== target.uuid) return noChannel
       return target.lookup(name) ?? '_undef_'
     }

@@ -109,6 +109,8 @@ export class Channel {
   hangupCause: string | undefined
   /** The bridged (or last bridged) leg; FreeSWITCH keeps reporting it on every later event. */
   otherLeg: Profile | undefined
+  /** The variables of the legs a bridge created (`{…}` and `[…]` of the dial string), by leg uuid, for `uuid_getvar`. */
+  readonly legVars = new Map<string, Record<string, string>>()
 
   constructor(readonly profile: Profile) {}
 

@@ -145,6 +145,7 @@ export class Session {
       uuid: this.channel.uuid,
       vars: this.channel.vars,
       lookup: (name: string) => this.lookup(name),
+      legVars: this.channel.legVars,
       uptimeSeconds: () => this.host.uptimeSeconds(),
       requestBreak: () => this.requestBreak(),
       // uuid_kill answers first; the hangup's events follow.

@@ -137,6 +137,7 @@ export const bridge: App = {
       })
       const created = ringing.filter((r) => r.profile)
       for (const r of created) {
+        ctx.channel.legVars.set(r.uuid, { ...dial.vars, ...r.leg.vars })
         vars.set('originate_signal_bond', r.uuid)
         vars.push('originated_legs', `${r.uuid};Outbound Call;${r.profile!.destinationNumber}`)
       }

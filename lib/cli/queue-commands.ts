@@ -1,0 +1,29 @@
+/** `ivr-router queue list`: who waits for which team or agent now, on every router on the database. */
+import type { Command } from 'commander'
+import { listQueue } from '../store/queue.js'
+import { jsonOption, printJson, printTable, storeCommand, withStore, type StoreOptions } from './store-commands.js'
+
+export function registerQueueCommands(program: Command): void {
+  const queue = program.command('queue').description('callers waiting for an agent')
+  jsonOption(
+    storeCommand(queue, 'list', 'list the queued callers, oldest first: whom they wait for, since when, where'),
+  ).action(async (opts: StoreOptions) => {
+    const list = await withStore(opts, (store) => listQueue(store.db))
+    if (opts.json) printJson(list)
+    else if (list.length === 0) process.stdout.write('nobody is queued\n')
+    else
+      printTable(
+        ['FOR', 'POS', 'CALLER', 'SINCE', 'WAIT', 'STATE', 'ROUTER', 'CALL'],
+        list.map((q) => [
+          q.team === null ? `agent ${q.agent}` : `team ${q.team}`,
+          q.position,
+          q.caller,
+          q.enqueuedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
+          `${Math.round(q.waitSeconds)}s`,
+          q.state,
+          q.router,
+          q.callId,
+        ]),
+      )
+  })
+}

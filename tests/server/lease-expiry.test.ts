@@ -1,0 +1,109 @@
+/**
+ * A router dies holding an agent (talking) and a queued caller: once their leases (3 s here) run out, the
+ * agent is free again and a caller queued on another router gets it. On PostgreSQL the dead router is a
+ * `serve` process killed with SIGKILL; the embedded database belongs to one process, so there the dead
+ * router's rows are written as it would have left them, and the living router is a server in this process.
+ */
+import t from 'tap'
+import { sql } from 'drizzle-orm'
+import { migrateStore, openStore, rows, type Store } from '../../lib/store/db.js'
+import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
+import { dbKind, testDatabase, testStore } from '../helpers/db.js'
+import { serveProcess } from '../helpers/serve-process.js'
+import { serveWith } from '../helpers/serve.js'
+import { applyYaml, openWorld } from '../helpers/store.js'
+
+const LEASE = 3
+const DOCS = `
+name: line
+steps:
+  A:
+    - assign: { team: desk }
+---
+kind: team
+name: desk
+---
+kind: agent
+name: solo
+dial: user/3001@pbx
+teams: [desk]
+`
+
+/** Waits for a condition on the database (the dead router's calls give no other sign). */
+async function until(store: Store, query: ReturnType<typeof sql>): Promise<void> {
+  for (;;) {
+    const [row] = await rows<{ ok: boolean }>(store.db, query)
+    if (row?.ok) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+t.test(`a dead router's agent and queued caller are freed after the lease (${dbKind})`, async (t) => {
+  const fs = new FakeFreeSwitch({ seed: 3, mediaSpeed: 1 })
+  let store: Store
+  let port: number
+  let stop: () => Promise<void>
+  if (dbKind === 'postgres') {
+    const db = await testDatabase(t)
+    store = await openStore(db.config)
+    t.teardown(() => store.close())
+    await migrateStore(store)
+    await applyYaml(store, DOCS)
+    const env = { ...db.env, IVR_LEASE_SECONDS: String(LEASE) }
+    const [dying, living] = await Promise.all([serveProcess(t, env), serveProcess(t, env)])
+    // On the router that dies: one caller talks to solo for ten minutes, another waits in the queue.
+    const talking = fs.call({
+      port: dying!.port,
+      script: { bridges: [{ legs: 'answer', ringMs: 50, talkMs: 600_000 }] },
+    })
+    await until(store, sql`select count(*) = 1 as ok from agents where reserved_by is not null`)
+    const waiting = fs.call({ port: dying!.port, script: {} })
+    await until(store, sql`select count(*) = 1 as ok from queue_entries`)
+    await dying!.kill()
+    t.equal((await talking.result).closedBy, 'client', 'the dead router dropped its calls')
+    t.equal((await waiting.result).closedBy, 'client', 'the queued one too, its row left behind')
+    port = living!.port
+    stop = async () => void t.equal(await living!.stop(), 0, 'the living router stops cleanly')
+  } else {
+    store = await testStore(t)
+    await applyYaml(store, DOCS)
+    await store.db.execute(
+      sql`update agents set reserved_by = 'dead-talking', lease_until = now() + make_interval(secs => ${LEASE})`,
+    )
+    await store.db.execute(
+      sql`insert into queue_entries (call_id, team, caller, router, lease_until)
+          values ('dead-waiting', 'desk', '+821011112222', 'dead', now() + make_interval(secs => ${LEASE}))`,
+    )
+    const world = await openWorld(t, store, { leaseSeconds: LEASE, routerId: 'living' })
+    const s = await serveWith({ world, resolve: (facts) => world.resolve(facts) })
+    port = s.port
+    stop = async () => {
+      await s.server.whenIdle()
+      await s.close()
+    }
+  }
+  const [before] = await rows<{ reserved: string | null }>(
+    store.db,
+    sql`select reserved_by as reserved from agents where name = 'solo'`,
+  )
+  t.not(before!.reserved, null, 'solo is still held by the dead router')
+
+  const next = await fs.call({ port, script: { bridges: [{ legs: 'answer', ringMs: 50, talkMs: 100 }] } }).result
+  await stop()
+  const [call] = await rows<{ outcome: string; agent: string; queue_seconds: number }>(
+    store.db,
+    sql`select outcome, agent, queue_seconds from calls where id = ${next.uuid}`,
+  )
+  t.match(call, { outcome: 'connected', agent: 'solo' }, 'the living router’s caller got solo')
+  t.ok(call!.queue_seconds > 0, `after waiting in the queue (${call!.queue_seconds.toFixed(1)} s)`)
+  t.same(
+    next.apps.map((a) => a.name),
+    ['answer', 'playback', 'bridge'],
+    'hold music until the agent was free, then one ring',
+  )
+  const [left] = await rows<{ reserved: string | null }>(
+    store.db,
+    sql`select reserved_by as reserved from agents where name = 'solo'`,
+  )
+  t.equal(left!.reserved, null, 'solo is free at the end')
+})
