@@ -82,6 +82,7 @@ async function fileRouting(files: string[], opts: Options, config: Config, log: 
   const world = new MemoryWorld(directory, {
     clock: systemClock,
     region: config.region,
+    retryDelaySeconds: config.retryDelaySeconds,
     record: async (call) => void (await sink.write(`${JSON.stringify(call)}\n`)),
     sendSms: async (sms) => log.info({ call: sms.callId, to: sms.to }, 'sms (no provider configured: logged only)'),
   })
@@ -143,6 +144,7 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
       spoolDir,
       log,
       leaseSeconds: config.leaseSeconds,
+      retryDelaySeconds: config.retryDelaySeconds,
       ...(metrics ? { onQuery: (op: string, seconds: number) => metrics.query(op, seconds) } : {}),
     })
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {

@@ -92,6 +92,14 @@ export const OPTIONS = {
     description:
       "how long an agent's reservation and a queued caller's place last unless this router renews them: after a router dies, its agents are free again within this time",
   }),
+  retryDelaySeconds: option({
+    flag: '--retry-delay-seconds <s>',
+    env: 'IVR_RETRY_DELAY_SECONDS',
+    parse: p.integer(0, 3600),
+    default: 10,
+    description:
+      'after a ring goes unanswered or busy, how long its agents rest before they ring again (0: at once); `agent status NAME available` ends the rest',
+  }),
   holdMusic: option({
     flag: '--hold-music <uri>',
     env: 'IVR_HOLD_MUSIC',

@@ -30,7 +30,7 @@ export async function ringOnce(
   const team = 'team' in forWhom ? world.team(forWhom.team) : undefined
   const plan = await world.ringPlan(call.id, forWhom)
   const before = state.phase
-  let result: RingResult
+  let result: RingResult | undefined
   try {
     if (plan.targets.length > 0) await hooks.beforeRing?.()
     state.phase = 'ringing'
@@ -47,7 +47,7 @@ export async function ringOnce(
       },
     })
   } finally {
-    await plan.release()
+    await plan.release(result?.outcome === 'no-answer' || result?.outcome === 'busy')
   }
   ctx.emit({
     type: 'ring',

@@ -21,8 +21,12 @@ export type RingPlan = {
   legSeconds: number
   /** One agent answered: the others are free at once, the answering one stays reserved while they talk. */
   answered(agent: string): Promise<void>
-  /** Ends the reservation (after the bridge ends, or when ringing failed). Idempotent. */
-  release(): Promise<void>
+  /**
+   * Ends the reservation (after the bridge ends, or when ringing failed). Idempotent. `unanswered`: the ring
+   * ended with no answer or busy, so the agents rung rest for the world's retry delay before they ring again
+   * (a busy phone is not rung every second for the same queued caller).
+   */
+  release(unanswered?: boolean): Promise<void>
 }
 
 export type RingFor = { team: string } | { agent: string }

@@ -26,6 +26,8 @@ export type MemoryWorldOptions = {
   region: string
   record(call: CallRecord): Promise<void>
   sendSms(sms: { callId: string; to: string; text: string }): Promise<void>
+  /** After a ring ends unanswered (no answer, busy), its agents are not rung again for this long. Default 0. */
+  retryDelaySeconds?: number
 }
 
 export class MemoryWorld implements World {
@@ -42,6 +44,8 @@ export class MemoryWorld implements World {
   /** The queue: call id → whom it waits for, in arrival order (`seq`). */
   readonly #queue = new Map<string, Entry>()
   #seq = 0
+  /** Agents who did not answer (or were busy) rest until then, epoch ms (`retryDelaySeconds`). */
+  readonly #restUntil = new Map<string, number>()
 
   constructor(
     private readonly directory: Directory,
@@ -70,7 +74,11 @@ export class MemoryWorld implements World {
 
   #free(agent: Agent | undefined, callId: string): agent is Agent {
     return (
-      agent !== undefined && agent.status === 'available' && !this.#busy.has(agent.name) && !this.#owed(agent, callId)
+      agent !== undefined &&
+      agent.status === 'available' &&
+      !this.#busy.has(agent.name) &&
+      (this.#restUntil.get(agent.name) ?? 0) <= this.clock.now() &&
+      !this.#owed(agent, callId)
     )
   }
 
@@ -115,9 +123,11 @@ export class MemoryWorld implements World {
       answered: async (agent) => {
         if (!released) free(agent)
       },
-      release: async () => {
+      release: async (unanswered) => {
         if (released) return
         released = true
+        const rest = (this.opts.retryDelaySeconds ?? 0) * 1000
+        if (unanswered && rest > 0) for (const a of order.agents) this.#restUntil.set(a.name, this.clock.now() + rest)
         free()
       },
     }

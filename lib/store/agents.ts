@@ -106,7 +106,8 @@ export async function setAgentStatus(store: Store, name: string, status: string)
       if (!old) throw new Refused([`no agent named "${name}"`])
       await tx
         .update(agents)
-        .set({ status: next, updatedAt: sql`now()` })
+        // Made available on purpose: ring them now, whatever an unanswered ring left (rest_until).
+        .set({ status: next, updatedAt: sql`now()`, ...(next === 'available' ? { restUntil: null } : {}) })
         .where(eq(agents.name, name))
       await notifyChange(tx, 'agents')
       if (next === 'available') await tx.execute(sql`select pg_notify(${AGENT_FREE_CHANNEL}, ${name})`)

@@ -27,6 +27,7 @@ export async function reserveAgents(
   leaseSeconds: number,
 ): Promise<RingOrder> {
   const free = sql`a.status = 'available' and (a.reserved_by is null or a.lease_until < now())
+    and (a.rest_until is null or a.rest_until <= now())
     and not exists (
       select 1 from queue_entries q
       where q.waiting and q.lease_until > now() and q.call_id <> ${callId}
@@ -73,11 +74,12 @@ export async function reserveAgents(
  * Ends the call's reservations (all of them, or all but `keep`: the agent who answered) and tells
  * the queued callers which agents are free.
  */
-export async function releaseAgents(db: Db, callId: string, keep?: string): Promise<void> {
+export async function releaseAgents(db: Db, callId: string, keep?: string, restSeconds = 0): Promise<void> {
   const others = keep === undefined ? sql`` : sql` and name <> ${keep}`
+  const rest = restSeconds > 0 ? sql`, rest_until = now() + make_interval(secs => ${restSeconds})` : sql``
   await db.execute(
     sql`with released as (
-          update agents set reserved_by = null, lease_until = null where reserved_by = ${callId}${others} returning name
+          update agents set reserved_by = null, lease_until = null${rest} where reserved_by = ${callId}${others} returning name
         )
         select pg_notify(${AGENT_FREE_CHANNEL}, string_agg(name, ',')) from released having count(*) > 0`,
   )

@@ -129,6 +129,8 @@ export const agents = pgTable(
     reservedBy: text('reserved_by'),
     leaseUntil: at('lease_until'),
     lastCallEnd: at('last_call_end'),
+    /** Not rung again before then: the last ring for them went unanswered or busy (`retryDelaySeconds`). */
+    restUntil: at('rest_until'),
     createdAt: created(),
     updatedAt: updated(),
   },

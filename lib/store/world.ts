@@ -58,6 +58,8 @@ export type StoreWorldOptions = {
    * while the call holds it. Default 60.
    */
   leaseSeconds?: number
+  /** After a ring ends unanswered (no answer, busy), its agents are not rung again for this long. Default 0. */
+  retryDelaySeconds?: number
   /** This router in `queue_entries.router` (`queue list`). Default HOST:PID. */
   routerId?: string
   /** A queued caller rings again at least this often, even with no notice. Default 10 s, or the lease if shorter. */
@@ -103,6 +105,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly #spool: Spool
   readonly #log: StoreLog
   readonly #lease: number
+  readonly #retryDelaySeconds: number
   readonly #queueRetryMs: number
   readonly #writeTimeoutMs: number
   readonly #queryTimeoutMs: number
@@ -135,6 +138,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.clock = options.clock ?? systemClock
     this.#log = options.log ?? silent
     this.#lease = options.leaseSeconds ?? 60
+    this.#retryDelaySeconds = options.retryDelaySeconds ?? 0
     this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
     // A dead router's reservations free nobody by notice: a queued caller looks again when they may have expired.
     this.#queueRetryMs = options.queueRetryMs ?? Math.min(10_000, this.#lease * 1000)
@@ -289,12 +293,16 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
           this.#log.warn({ call: callId, err: message(err) }, 'could not free the agents who did not answer')
         }
       },
-      release: async () => {
+      release: async (unanswered) => {
         if (released || order.agents.length === 0) return
         released = true
         this.#held.delete(callId)
+        const rest = unanswered ? this.#retryDelaySeconds : 0
         try {
-          await this.#timed(this.#measured('release', releaseAgents(this.#store.db, callId)), this.#queryTimeoutMs)
+          await this.#timed(
+            this.#measured('release', releaseAgents(this.#store.db, callId, undefined, rest)),
+            this.#queryTimeoutMs,
+          )
         } catch (err) {
           this.#log.warn({ call: callId, err: message(err) }, 'could not release agents: their lease will expire')
         }

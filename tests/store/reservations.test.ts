@@ -138,6 +138,40 @@ t.test(`reservations (${dbKind})`, async (t) => {
     t.equal(await byStatus, 'maybe-free')
   })
 
+  t.test('agents who did not answer rest before they ring again; made available, they ring at once', async (t) => {
+    const resting = await openWorld(t, store, { queueRetryMs: HOUR, retryDelaySeconds: 600 })
+    const first = await resting.ringPlan('unanswered', { team: 'all' })
+    t.equal(first.targets.length, 3)
+    await first.release(true)
+    t.same((await resting.ringPlan('next', { team: 'all' })).targets, [], 'all three rest after a no-answer')
+    await store.db.execute(sql`update agents set rest_until = now() - interval '1 second' where name = 'a1'`)
+    const rested = await resting.ringPlan('next', { team: 'all' })
+    t.same(
+      rested.targets.map((x) => x.agent),
+      ['a1'],
+      'the one whose rest is over rings',
+    )
+    await rested.release()
+    const answered = await resting.ringPlan('talked', { team: 'all' })
+    await answered.release(false)
+    const again = await resting.ringPlan('after-talk', { team: 'all' })
+    t.same(
+      again.targets.map((x) => x.agent),
+      ['a1'],
+      'a ring that ended otherwise (answered, caller left) leaves no rest',
+    )
+    await again.release()
+    await setAgentStatus(store, 'a2', 'available')
+    const byStatus = await resting.ringPlan('by-status', { team: 'all' })
+    t.same(
+      byStatus.targets.map((x) => x.agent),
+      ['a1', 'a2'],
+      '`agent status a2 available` ends its rest',
+    )
+    await byStatus.release()
+    await store.db.execute(sql`update agents set rest_until = null`)
+  })
+
   t.test('once one agent answers, the others are free for other calls while they talk', async (t) => {
     const first = await world.ringPlan('talking', { team: 'all' })
     t.same(

@@ -1,0 +1,1 @@
+ALTER TABLE "agents" ADD COLUMN "rest_until" timestamp with time zone;
