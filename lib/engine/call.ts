@@ -11,7 +11,11 @@ import type { Prompt } from '../workflow/schema.js'
 export class CallEnded extends Error {
   override readonly name = 'CallEnded' as const
   constructor(override readonly cause?: string) {
+    // A control-flow signal met on most calls: a stack trace would cost more than the rest of its handling.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(`call ended${cause ? `: ${cause}` : ''}`)
+    Error.stackTraceLimit = limit
   }
 }
 

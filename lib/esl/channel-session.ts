@@ -14,6 +14,13 @@ export type ChannelEvent = {
 /** The connection closed before the awaited answer came. */
 export class SessionClosed extends Error {
   override readonly name = 'SessionClosed' as const
+  constructor(message?: string) {
+    // Met at the end of most calls (what was pending when the socket closed): no stack trace to pay for.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    super(message)
+    Error.stackTraceLimit = limit
+  }
 }
 
 /** FreeSWITCH answered a command with `-ERR …`. */

@@ -33,8 +33,24 @@ function country(region: string): CountryCode {
   return code
 }
 
+/**
+ * Recent answers, since every call normalises its caller and dialled number and the dialled ones repeat:
+ * parsing with libphonenumber is a visible share of a call's CPU. Emptied when full.
+ */
+const recent = new Map<string, string | undefined>()
+const RECENT_MAX = 10_000
+
 /** The number in E.164, or undefined when `raw` is not a possible phone number. Throws on an unknown region. */
 export function toE164(raw: string, region: string): string | undefined {
+  const key = `${region}\u0000${raw}`
+  if (recent.has(key)) return recent.get(key)
+  const e164 = parseE164(raw, region)
+  if (recent.size >= RECENT_MAX) recent.clear()
+  recent.set(key, e164)
+  return e164
+}
+
+function parseE164(raw: string, region: string): string | undefined {
   const cc = country(region)
   if (raw.length > MAX_INPUT) return undefined
   const text = raw.trim().replace(TEL_URI, '')

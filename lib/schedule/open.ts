@@ -30,6 +30,12 @@ type Parsed = {
   boundaries: number[][]
   /** Local dates as days since 1970-01-01. */
   holidays: Set<number>
+  /**
+   * The zone's offset for one whole second (UTC offsets change on whole seconds): luxon asks Intl for it, which
+   * costs more than the rest of a call's hours branch, and calls arriving in the same second share it.
+   */
+  offsetSecond: number
+  offsetMs: number
 }
 
 /** Schedules are immutable once loaded; each is parsed on first use. */
@@ -68,8 +74,17 @@ function checkInstant(at: number): number {
   return at
 }
 
+function offsetAt(p: Parsed, t: number): number {
+  const second = Math.floor(t / 1000)
+  if (p.offsetSecond !== second) {
+    p.offsetMs = p.zone.offset(t) * MINUTE
+    p.offsetSecond = second
+  }
+  return p.offsetMs
+}
+
 function openAt(p: Parsed, t: number): boolean {
-  const local = t + p.zone.offset(t) * MINUTE
+  const local = t + offsetAt(p, t)
   const day = Math.floor(local / DAY)
   if (p.holidays.has(day)) return false
   const minute = Math.floor((local - day * DAY) / MINUTE)
@@ -132,7 +147,7 @@ function parse(schedule: Schedule): Parsed {
     return list
   })
   const holidays = new Set(schedule.holidays.map((d) => Date.parse(`${d}T00:00:00Z`) / DAY))
-  return { zone: IANAZone.create(schedule.timezone), open, boundaries, holidays }
+  return { zone: IANAZone.create(schedule.timezone), open, boundaries, holidays, offsetSecond: NaN, offsetMs: 0 }
 }
 
 /** `HH:MM` as minutes since midnight. */

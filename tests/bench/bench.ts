@@ -61,16 +61,26 @@ type RouterMode = { db: BenchDatabase } | { files: [string, string][] }
 
 async function startRouter(name: string, port: number, mode: RouterMode, extra: string[] = []) {
   const log = join(VAR, `${name}.log`)
+  // Every standard call's first ring goes unanswered by design: no rest, or the next call would find sales resting.
   const listen = `--listen=127.0.0.1:${port}`
+  const noRest = '--retry-delay-seconds=0'
   if ('db' in mode) {
     const env = { ...mode.db.env, ...(mode.db.config.kind === 'pglite' ? { IVR_BENCH_COUNT_PGLITE: '1' } : {}) }
-    const args = [...extra, 'dist/bin/ivr-router.js', 'serve', listen, '--no-demo']
+    const args = [...extra, 'dist/bin/ivr-router.js', 'serve', listen, noRest, '--no-demo']
     return { server: await ServerProcess.start(name, args, log, 'ivr-router listening', env) }
   }
   const records = join(VAR, `calls-${name}.jsonl`)
   rmSync(records, { force: true })
   const binds = mode.files.map(([number, workflow]) => `--bind=${number}=${workflow}`)
-  const args = [...extra, 'dist/bin/ivr-router.js', 'serve', join(VAR, 'flows.yaml'), listen, `--records=${records}`]
+  const args = [
+    ...extra,
+    'dist/bin/ivr-router.js',
+    'serve',
+    join(VAR, 'flows.yaml'),
+    listen,
+    noRest,
+    `--records=${records}`,
+  ]
   return { server: await ServerProcess.start(name, [...args, ...binds], log, 'ivr-router listening'), records }
 }
 
