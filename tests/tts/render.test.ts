@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { createTtsRenderer } from '../../lib/tts/render.js'
 import type { TtsConfig } from '../../lib/tts/render.js'
-import { readWav } from './wav.js'
+import { readWavSummary as readWav } from '../../lib/doctor/wav.js'
 
 const KOREAN = '안녕하세요, 상담원을 연결합니다.'
 
@@ -37,7 +37,7 @@ t.test('Korean text becomes an 8 kHz mono 16-bit PCM WAV', async (t) => {
   t.ok(isAbsolute(file), file)
   t.ok(file.startsWith(cache + '/'))
   t.match(file, /\/[0-9a-f]{32}\.wav$/)
-  const wav = readWav(file)
+  const wav = await readWav(file)
   t.same(
     { format: wav.format, channels: wav.channels, sampleRate: wav.sampleRate, bits: wav.bits },
     {
@@ -47,8 +47,8 @@ t.test('Korean text becomes an 8 kHz mono 16-bit PCM WAV', async (t) => {
       bits: 16,
     },
   )
-  // Fifteen syllables are well over a second of speech: 8000 samples of 2 bytes.
-  t.ok(wav.dataBytes > 16_000, `${wav.dataBytes} bytes of audio`)
+  // Fifteen syllables are well over a second of speech.
+  t.ok(wav.seconds > 1, `${wav.seconds} s of audio`)
   t.same(readdirSync(cache), [file.slice(cache.length + 1)], 'no temporary files left behind')
 })
 
@@ -73,7 +73,7 @@ t.test('concurrent renders of one prompt share the work', async (t) => {
   const files = await Promise.all(Array.from({ length: 8 }, () => tts.render(KOREAN)))
   t.equal(new Set(files).size, 1)
   t.equal(runs(), 1)
-  t.equal(readWav(files[0]!).sampleRate, 8000)
+  t.equal((await readWav(files[0]!)).sampleRate, 8000)
 })
 
 t.test('voice and text make different files', async (t) => {
@@ -83,14 +83,14 @@ t.test('voice and text make different files', async (t) => {
   const other = await tts.render('지금은 상담 시간이 아닙니다.')
   t.equal(new Set([ko, en, other]).size, 3)
   t.equal(runs(), 3)
-  t.equal(readWav(en).sampleRate, 8000)
+  t.equal((await readWav(en)).sampleRate, 8000)
 })
 
 t.test('text starting with "-" is spoken, not taken as options', async (t) => {
   const { tts, cache } = setup(t)
   const evil = join(cache, 'evil.wav')
   const file = await tts.render(`-w ${evil} --help -v en`)
-  t.ok(readWav(file).dataBytes > 8_000)
+  t.ok((await readWav(file)).seconds > 0.5)
   t.notOk(existsSync(evil))
 })
 
@@ -98,14 +98,14 @@ t.test('without sox the engine output is kept, under another name', async (t) =>
   for (const sox of [null, 'no-such-sox-here']) {
     const { tts, runs, engine, cache } = setup(t, { sox })
     const file = await tts.render(KOREAN)
-    const wav = readWav(file)
+    const wav = await readWav(file)
     t.equal(wav.sampleRate, 22050, `sox ${sox}: espeak-ng's own rate`)
     t.equal(wav.channels, 1)
     t.equal(wav.bits, 16)
-    t.ok(wav.dataBytes > 44_000)
+    t.ok(wav.seconds > 0.99, 'about a second of speech or more')
     const resampled = await createTtsRenderer({ engine, dir: cache }).render(KOREAN)
     t.not(resampled, file, 'the resampled prompt has its own file')
-    t.equal(readWav(resampled).sampleRate, 8000)
+    t.equal((await readWav(resampled)).sampleRate, 8000)
     t.equal(runs(), 2)
   }
 })
