@@ -30,6 +30,7 @@ t.test('flag over env over file over default; secrets masked', async (t) => {
       'holdMusic: local_stream://jazz',
       'allow: [10.0.0.5, 10.1.0.0/16]',
       'redactNumbers: true',
+      'smsWebhookSecret: hmac-key-never-shown',
       '',
     ].join('\n'),
   )
@@ -54,6 +55,8 @@ t.test('flag over env over file over default; secrets masked', async (t) => {
     from: 'DATABASE_URL',
   })
   t.notMatch(r.stdout, /s3cret/, 'the password appears nowhere')
+  t.same(shown.smsWebhookSecret, { value: '****', source: 'file', from: config })
+  t.notMatch(r.stdout, /hmac-key/, 'nor the webhook secret')
 
   const text = await cli(['config', 'print', '--config', config, '--no-redact-numbers'], {
     ...clean,
