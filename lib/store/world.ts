@@ -84,6 +84,8 @@ export type StoreWorldEvents = {
   spooled: [SpoolItem]
   /** A spool replay ended. */
   replayed: [ReplayResult]
+  /** A caller took its place in the queue (its row is written, or could not be). */
+  queued: [string]
 }
 
 const silent: StoreLog = { info() {}, warn() {}, error() {} }
@@ -329,6 +331,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
       'enter the caller',
       joinQueue(db, { callId: id, forWhom, caller: call.caller, router: this.#routerId, leaseSeconds: this.#lease }),
     )
+    this.emit('queued', id)
     let left = false
     return {
       update: (next, waiting) => attempt('update the caller', updateQueueEntry(db, id, next, waiting)),

@@ -68,8 +68,14 @@ t.test(`a queued caller hears its place from the queue table (${dbKind})`, async
   })
   t.teardown(s.close)
   const fs = new FakeFreeSwitch({ seed: 21 })
+  let entered = 0
+  const entries: (() => void)[] = []
+  world.on('queued', () => {
+    entered++
+    for (const f of entries.splice(0)) f()
+  })
   const queued = async (n: number) => {
-    while ((await listQueue(store.db)).length < n) await new Promise((resolve) => setTimeout(resolve, 20))
+    while (entered < n) await new Promise<void>((resolve) => entries.push(resolve))
   }
 
   const first = fs.call({ port: s.port, script: {} })

@@ -3,9 +3,9 @@
  * queue's retry: here the retry is an hour, so a caller rung at all was rung by the notice. On PostgreSQL
  * the status is changed by the CLI in another process; on the embedded database by the store function.
  */
+import { once } from 'node:events'
 import t from 'tap'
 import { setAgentStatus } from '../../lib/store/agents.js'
-import { listQueue } from '../../lib/store/queue.js'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { cli } from '../helpers/cli.js'
 import { dbKind, testStore } from '../helpers/db.js'
@@ -37,8 +37,9 @@ status: away
   const s = await serveWith({ world, resolve: (facts) => world.resolve(facts) })
   t.teardown(s.close)
   const fs = new FakeFreeSwitch({ seed: 8 })
+  const entered = once(world, 'queued')
   const call = fs.call({ port: s.port, script: { bridges: [{ legs: 'answer', ringMs: 100, talkMs: 1000 }] } })
-  while ((await listQueue(store.db)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  await entered
 
   const changed = Date.now()
   if (dbKind === 'postgres') {
