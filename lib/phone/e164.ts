@@ -93,16 +93,3 @@ export function prefixToE164(prefix: string, region: string): string {
   typed.input(text)
   return typed.getNumberValue() ?? prefix
 }
-
-/**
- * An E.164 number for logs: country code and the last four digits kept (`+82******5678`), fewer when
- * the national number is short, so that at least half of it is hidden. Anything that is not E.164
- * gives `[redacted]`, since it may be a name or other personal text.
- */
-export function redactNumber(e164: string): string {
-  if (!/^\+[1-9]\d{6,14}$/.test(e164)) return '[redacted]'
-  const cc = parsePhoneNumberFromString(e164)?.countryCallingCode ?? ''
-  const national = e164.slice(1 + cc.length)
-  const keep = Math.min(4, Math.floor(national.length / 2))
-  return `+${cc}${'*'.repeat(national.length - keep)}${national.slice(national.length - keep)}`
-}

@@ -28,6 +28,10 @@ const whole = /01012345678|1012345678|07012345678|7012345678|0109998877|10999887
 t.test('masking keeps the country code and the last 4 digits', async (t) => {
   t.equal(maskNumber('+821012345678'), '+82******5678')
   t.equal(maskNumber('+12125551234'), '+1******1234')
+  t.equal(maskNumber('+8221234567'), '+82****4567')
+  t.equal(maskNumber('+4915112345678'), '+49*******5678')
+  // A short number keeps at most half of its digits.
+  t.equal(maskNumber('+2901234'), '+290**34')
   t.equal(maskNumber('01012345678'), '*******5678')
   t.equal(maskNumber('010-1234-5678'), '***-****-5678')
   t.equal(maskNumber('anonymous'), 'anonymous')
