@@ -3,19 +3,12 @@
  * calls from the FreeSWITCH simulator, then the rows in SQL.
  */
 import t from 'tap'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import { cli } from '../helpers/cli.js'
-import { freePort } from '../helpers/net.js'
+import { serveProcess } from '../helpers/serve-process.js'
 import { testDatabase } from '../helpers/db.js'
 import { openStore, rows } from '../../lib/store/db.js'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
-
-const root = fileURLToPath(new URL('../..', import.meta.url))
 
 t.test('apply, bind, serve, call: the call is in the tables', async (t) => {
   const db = await testDatabase(t)
@@ -25,28 +18,9 @@ t.test('apply, bind, serve, call: the call is in the tables', async (t) => {
   const bound = await cli(['number', 'bind', '02-555-0100', 'support-line'], db.env)
   t.equal(bound.code, 0, bound.stderr)
 
-  const port = await freePort()
-  const scratch = mkdtempSync(join(tmpdir(), 'ivr-serve-store-'))
-  t.teardown(() => rmSync(scratch, { recursive: true, force: true }))
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bin/ivr-router.ts', 'serve', '--listen', `127.0.0.1:${port}`, '--no-demo'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...db.env, IVR_SPOOL_DIR: join(scratch, 'spool'), IVR_TTS_DIR: join(scratch, 'tts') },
-    },
-  )
-  t.teardown(() => child.kill('SIGKILL'))
-  let stderr = ''
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-      if (stderr.includes('ivr-router listening')) resolve()
-    })
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)))
-  })
-  t.match(stderr, /database: /, 'says which database')
+  const serve = await serveProcess(t, db.env)
+  const port = serve.port
+  t.match(serve.stderr(), /database: /, 'says which database')
 
   const fs = new FakeFreeSwitch({ seed: 11 })
   // answer, the message, ring seoyeon (busy), hold music: the caller hangs up in it.
@@ -56,9 +30,7 @@ t.test('apply, bind, serve, call: the call is in the tables', async (t) => {
     script: { bridges: ['busy'], hangup: { duringApp: 4, afterMs: 100 } },
   }).result
   t.equal(sim.closeReason, 'exit')
-  const exited = new Promise((resolve) => child.on('exit', resolve))
-  child.kill('SIGTERM')
-  t.equal(await exited, 0)
+  t.equal(await serve.stop(), 0)
 
   const store = await openStore(db.config)
   t.teardown(() => store.close())
