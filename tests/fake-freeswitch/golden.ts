@@ -70,6 +70,8 @@ const KEY_VARIABLES = [
   'current_application_response',
   'hangup_cause',
   'socket_resume',
+  'playback_terminators',
+  'playback_terminator_used',
 ]
 
 const EVENT_FIELDS = [

@@ -13,6 +13,7 @@ import type { MediaLengths } from './media.js'
 import { BadPacket, PacketReader, header, type Packet } from './packet-reader.js'
 import { seeded, uuidFrom, type Random } from './prng.js'
 import type { CallResult, ReceivedCommand, SentFrame } from './result.js'
+import type { Phones } from './phones.js'
 import { ScriptCursor, type CallScript } from './script.js'
 import { Session } from './session.js'
 import { Subscription } from './subscription.js'
@@ -62,6 +63,7 @@ export type SwitchContext = {
   idleSpeed: number
   missingFiles: (string | RegExp)[]
   dtmfSource: string
+  phones?: Phones
   epochMs?: number
   nextSequence(): number
   nextSessionId(): number
@@ -137,6 +139,7 @@ export class FakeCall {
         idleSpeed: sw.idleSpeed,
         missingFiles: sw.missingFiles,
         dtmfSource: sw.dtmfSource,
+        ...(sw.phones ? { phones: sw.phones } : {}),
         socketArg,
         socketAppUuid: this.#newUuid(),
         parked: async,
@@ -162,8 +165,10 @@ export class FakeCall {
       this.#closedBy = this.#closed ? this.#closedBy : 'client'
       this.#disconnect('client-closed')
     })
-    this.#socket.on('error', (error) => {
+    this.#socket.on('error', (error: NodeJS.ErrnoException) => {
       this.#problems.push(`socket: ${error.message}`)
+      // A reset is the router closing abruptly (killed with data unread): it closed the call, not the switch.
+      if (error.code === 'ECONNRESET' && !this.#closed) this.#closedBy = 'client'
       // The first-packet timer starts on connect: without it the connection never came up.
       if (this.#firstTimer === undefined) this.#closeReason = 'connection-failed'
     })

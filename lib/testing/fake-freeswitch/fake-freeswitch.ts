@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto'
 import { FakeCall, type CallOptions, type SwitchContext } from './call.js'
 import type { MediaLengths } from './media.js'
+import { Phones, type PhoneBook } from './phones.js'
 import { seeded, uuidFrom } from './prng.js'
 
 export type FakeFreeSwitchOptions = {
@@ -25,10 +26,14 @@ export type FakeFreeSwitchOptions = {
   missingFiles?: (string | RegExp)[]
   /** DTMF-Source of the caller's keys; default RTP (the traces' loopback calls show UNKNOWN). */
   dtmfSource?: string
+  /** Agents' phones by dial target (phones.ts): they decide how legs towards them go, whatever a call's script says. */
+  phones?: PhoneBook
 }
 
 export class FakeFreeSwitch {
   readonly seed: number
+  /** The agents' phones (empty when none were given). */
+  readonly phones: Phones
   readonly #context: SwitchContext
   #calls = 0
 
@@ -37,6 +42,7 @@ export class FakeFreeSwitch {
     const started = performance.now()
     let sequence = 0
     let sessions = 0
+    this.phones = new Phones(options.phones ?? {})
     this.#context = {
       identity: {
         coreUuid: options.coreUuid ?? uuidFrom(seeded(this.seed)),
@@ -50,6 +56,7 @@ export class FakeFreeSwitch {
       idleSpeed: options.idleSpeed ?? 1,
       missingFiles: options.missingFiles ?? [],
       dtmfSource: options.dtmfSource ?? 'RTP',
+      ...(options.phones ? { phones: this.phones } : {}),
       ...(options.epochMs !== undefined && { epochMs: options.epochMs }),
       nextSequence: () => ++sequence,
       nextSessionId: () => ++sessions,

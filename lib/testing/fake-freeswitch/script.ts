@@ -28,8 +28,17 @@ export type BridgeAttempt =
   | LegOutcome[]
   | { legs: LegOutcome | LegOutcome[]; ringMs?: number; talkMs?: number; endedBy?: 'agent' | 'caller' }
 
+/**
+ * A key the caller presses while a `playback` plays (hold music, a message), `afterMs` into it: during the Nth
+ * application (1-based, every execute counts), or without `duringApp` during the next playback in order. It ends the playback when it is one of the
+ * channel's `playback_terminators` (default `*`; `none` for none: trace moh_star).
+ */
+export type PlaybackPress = { duringApp?: number; afterMs: number; digit: string }
+
 export type CallScript = {
   keys?: KeyInput[]
+  /** Keys pressed during playbacks (not during play_and_get_digits, which reads `keys`). */
+  presses?: PlaybackPress[]
   bridges?: BridgeAttempt[]
   /** Talk time of an answered bridge when the attempt does not say; default 30 s. */
   talkMs?: number

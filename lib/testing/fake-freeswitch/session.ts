@@ -16,6 +16,7 @@ import { expandVariables } from './expand.js'
 import type { MediaLengths } from './media.js'
 import { header, type Packet } from './packet-reader.js'
 import type { ExecutedApp, Expansion, HangupBy } from './result.js'
+import type { Phones } from './phones.js'
 import type { ScriptCursor } from './script.js'
 import { runApi } from './api.js'
 
@@ -30,6 +31,8 @@ export type SessionSettings = {
   socketAppUuid: string
   /** Async mode parks the channel, so its end starts with CHANNEL_UNPARK. */
   parked: boolean
+  /** Agents' phones shared by the switch's calls. */
+  phones?: Phones
 }
 
 export type SessionHost = {
@@ -59,6 +62,8 @@ export class Session {
   #appCount = 0
   #currentApp = ''
   #hangupPlanned = false
+  /** Presses without `duringApp` used so far (each goes to the next playback). */
+  #pressesUsed = 0
   /** Every key the caller pressed, for `digits_dialed`. */
   #digits = ''
 
@@ -177,14 +182,20 @@ export class Session {
    * The one place time passes: waits `ms` virtual milliseconds (Infinity: until something happens), running
    * queued commands meanwhile, ending early on hangup and, when `breakable`, on a break.
    */
-  async #wait(ms: number, breakable: boolean, speed: number): Promise<WaitEnd> {
+  async #wait(ms: number, breakable: boolean, speed: number, until?: Promise<unknown>): Promise<WaitEnd | 'event'> {
     let left = ms
+    let settled = false
+    void until?.then(() => {
+      settled = true
+      this.#wakeUp()
+    })
     for (;;) {
       if (!this.channel.up) return 'hangup'
       if (breakable && this.#break) {
         this.#break = false
         return 'break'
       }
+      if (settled) return 'event'
       const next = this.#locks.includes(true) ? undefined : this.#queue.shift()
       if (next) {
         await this.#process(next)
@@ -206,6 +217,12 @@ export class Session {
       this.#now += passed
       left -= passed
     }
+  }
+
+  /** Media of known length at media speed, endless media at idle speed; no outside event ends it. */
+  #media(ms: number, breakable: boolean): Promise<WaitEnd> {
+    const speed = ms === Infinity ? this.settings.idleSpeed : this.settings.mediaSpeed
+    return this.#wait(ms, breakable, speed) as Promise<WaitEnd>
   }
 
   async #process({ packet, done }: Private): Promise<void> {
@@ -328,8 +345,16 @@ export class Session {
       media: settings.media,
       now: () => this.#now,
       epochMs: () => this.host.epochMs(this.#now),
-      play: (ms) => this.#wait(ms, true, ms === Infinity ? settings.idleSpeed : settings.mediaSpeed),
-      pause: (ms) => this.#wait(ms, false, ms === Infinity ? settings.idleSpeed : settings.mediaSpeed),
+      play: (ms) => this.#media(ms, true),
+      pause: (ms) => this.#media(ms, false),
+      idle: (ms, until) => this.#wait(ms, false, settings.idleSpeed, until),
+      ...(settings.phones ? { phones: settings.phones } : {}),
+      pressDuringApp: () => {
+        const presses = this.script.script.presses ?? []
+        const numbered = presses.find((p) => p.duringApp === this.#appCount)
+        if (numbered) return numbered
+        return presses.filter((p) => p.duringApp === undefined)[this.#pressesUsed++]
+      },
       isMissing: (file) => settings.missingFiles.some((m) => (typeof m === 'string' ? m === file : m.test(file))),
       fire: (name, options) => this.host.fire(name, { ...options, verbose: true }),
       dtmf: (digit) => {

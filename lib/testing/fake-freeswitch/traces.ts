@@ -49,6 +49,14 @@ export const TRACES = {
     uuid: 'f682983b-4f1a-47c3-bc80-5706b77cbbcb',
     script: { bridges: [['no-answer', 'answer'], ['busy', 'answer'], 'no-answer', 'no-answer'], talkMs: 3000 },
   },
+  bridge_busy_then_answer_rr: {
+    uuid: '31b966d6-1646-4251-b122-ec924e4ada32',
+    script: { bridges: [{ legs: ['busy', 'answer'], ringMs: 10, talkMs: 3000 }] },
+  },
+  bridge_chain_timeout: {
+    uuid: 'b33b1769-29f3-433c-835b-5a1425c99f4a',
+    script: { bridges: Array(3).fill({ legs: ['no-answer', 'answer'], ringMs: 10, talkMs: 3000 }) },
+  },
   'bridge_nocof-plain': { uuid: 'b17170eb-8176-4e34-87a3-ed93f02e0ef7' },
   'dtmf-json': { uuid: 'be35a9c8-0263-4be9-b68c-fca46c0cb422', script: { keys: [null, '34#', '56#'] } },
   'dtmf-plain': {
@@ -73,6 +81,15 @@ export const TRACES = {
   menu_hash: {
     uuid: '881752c3-dcbe-46ef-a17a-bc690da2f016',
     script: { keys: [{ digits: '#', bargeIn: true, afterMs: 500 }, { digits: '#', bargeIn: true, afterMs: 500 }, '#'] },
+  },
+  moh_star: {
+    uuid: '15be2b3c-ed6e-49d9-adaf-50fd60d25b09',
+    script: {
+      presses: [
+        { duringApp: 2, afterMs: 1500, digit: '*' },
+        { duringApp: 4, afterMs: 1500, digit: '*' },
+      ],
+    },
   },
   pagd_hangup: {
     uuid: '70891c04-ce72-435e-a11d-aa1f5bb249b6',

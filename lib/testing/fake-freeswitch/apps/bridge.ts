@@ -9,6 +9,7 @@ import type { App, AppContext } from './context.js'
 import { type Profile, noTimes } from '../channel.js'
 import { causeNumber, dialStatus, isCause } from '../causes.js'
 import { type Leg, endpoint, parseDialString } from '../dial-string.js'
+import type { PhoneLeg } from '../phones.js'
 import type { LegOutcome } from '../script.js'
 
 type Ringing = {
@@ -16,12 +17,20 @@ type Ringing = {
   uuid: string
   profile: Profile | undefined
   answers: boolean
-  /** Virtual ms after ringing started when the leg answers or fails. */
+  /** Virtual ms after the group started ringing when the leg answers or fails. */
   endsAt: number
   cause: string
+  /** The leg rang until the bridge's whole time (`originate_timeout`) ran out: the chain stops there. */
+  capped: boolean
+  /** The agent's phone behind the leg, when the switch has one for its target. */
+  phone?: { leg: PhoneLeg; talkMs: number; manual: boolean }
 }
 
-const DEFAULT_RING_MS: Record<string, number> = { answer: 2000, busy: 1000, rejected: 500, fail: 100, unavailable: 20 }
+/** After a leg rings out its own `leg_timeout`, FreeSWITCH starts the next `|` leg about a second later (trace bridge_chain_timeout). */
+const NEXT_LEG_AFTER_TIMEOUT_MS = 1000
+
+const DEFAULT_RING_MS: Record<string, number> = { answer: 2000, busy: 40, rejected: 500, fail: 100, unavailable: 20 }
+const PHONE_RING_MS: Record<string, number> = { answer: 200, busy: 40 }
 
 function failureCause(outcome: LegOutcome, user: boolean): string {
   switch (outcome) {
@@ -38,12 +47,25 @@ function failureCause(outcome: LegOutcome, user: boolean): string {
   }
 }
 
-/** Seconds of ringing allowed: `leg_timeout` ends a leg with ALLOTTED_TIMEOUT, the others with NO_ANSWER. */
-function ringLimit(ctx: AppContext, globals: Record<string, string>, leg: Leg): [ms: number, cause: string] {
+/**
+ * How long a leg may ring, from the start of its group: its own `leg_timeout` (ALLOTTED_TIMEOUT, the chain goes
+ * on) when that is shorter than what is left of the bridge's `originate_timeout` (or `call_timeout`, or 60 s),
+ * counted from the start of the bridge; else what is left (NO_ANSWER, and the chain stops: trace
+ * bridge_chain_timeout).
+ */
+function ringLimit(
+  globals: Record<string, string>,
+  leg: Leg,
+  leftMs: number,
+): [ms: number, cause: string, capped: boolean] {
   const legTimeout = parseInt(leg.vars['leg_timeout'] ?? globals['leg_timeout'] ?? '', 10)
-  const overall = parseInt(globals['originate_timeout'] ?? ctx.channel.vars.text('call_timeout') ?? '60', 10) || 60
-  if (legTimeout > 0 && legTimeout <= overall) return [legTimeout * 1000, 'ALLOTTED_TIMEOUT']
-  return [overall * 1000, 'NO_ANSWER']
+  if (legTimeout > 0 && legTimeout * 1000 < leftMs) return [legTimeout * 1000, 'ALLOTTED_TIMEOUT', false]
+  return [Math.max(0, leftMs), 'NO_ANSWER', true]
+}
+
+/** The bridge's whole time: `originate_timeout`, else the channel's `call_timeout`, else 60 s. */
+function overallMs(ctx: AppContext, globals: Record<string, string>): number {
+  return (parseInt(globals['originate_timeout'] ?? ctx.channel.vars.text('call_timeout') ?? '60', 10) || 60) * 1000
 }
 
 function legProfile(ctx: AppContext, uuid: string, target: string): Profile {
@@ -92,7 +114,9 @@ async function talk(ctx: AppContext, winner: Ringing, talkMs: number, endedBy: '
     ['Bridge-B-Unique-ID', winner.uuid],
   ]
   ctx.fire('CHANNEL_BRIDGE', { lead: bridgeIds })
-  const end = await ctx.pause(talkMs)
+  if (winner.phone) ctx.phones?.answered(winner.phone.leg)
+  const end = winner.phone ? await ctx.idle(winner.phone.talkMs) : await ctx.pause(talkMs)
+  if (winner.phone) ctx.phones?.ended(winner.phone.leg, 'NONE')
   if (end !== 'hangup' && endedBy === 'caller') ctx.callerHangup()
   vars.set('last_bridge_to', winner.uuid)
   vars.set('bridge_channel', winner.profile!.channelName)
@@ -106,6 +130,44 @@ async function talk(ctx: AppContext, winner: Ringing, talkMs: number, endedBy: '
   if (ctx.channel.up && (after === 'true' || after === 'explicit')) ctx.hangup('NORMAL_CLEARING')
 }
 
+/**
+ * Rings one group (the legs joined with `,`) until one answers, all fail, or the caller hangs up. Legs fail at their
+ * own time (a busy phone at once, trace bridge_busy_then_answer_rr); a manual phone answers when picked up.
+ */
+async function ringGroup(ctx: AppContext, ringing: Ringing[]): Promise<Ringing | 'hangup' | undefined> {
+  const start = ctx.now()
+  const pending = new Set(ringing)
+  const phones = ringing.filter((r) => r.phone).length > 0
+  let picked: Ringing | undefined
+  const manual = ringing.filter((r) => r.phone?.manual)
+  const pickedUp = manual.length
+    ? Promise.race(manual.map((r) => ctx.phones!.pickedUp(r.phone!.leg).then(() => void (picked ??= r))))
+    : undefined
+  for (;;) {
+    // In whole microseconds: virtual time is a float, and a difference left by rounding would never close.
+    const elapsed = Math.round((ctx.now() - start) * 1000) / 1000
+    if (picked && pending.has(picked)) {
+      picked.answers = true
+      picked.endsAt = elapsed
+      return picked
+    }
+    const due = [...pending].filter((r) => r.endsAt <= elapsed)
+    for (const r of due.filter((d) => !d.answers)) {
+      pending.delete(r)
+      if (r.phone) ctx.phones?.ended(r.phone.leg, r.cause)
+    }
+    const winner = due.filter((d) => d.answers).sort((a, b) => a.endsAt - b.endsAt)[0]
+    if (winner) return winner
+    if (pending.size === 0) return undefined
+    const next = Math.min(...[...pending].map((r) => r.endsAt)) - elapsed
+    const end = phones ? await ctx.idle(next, pickedUp) : await ctx.pause(next)
+    if (end === 'hangup') {
+      for (const r of pending) if (r.phone) ctx.phones?.ended(r.phone.leg, 'ORIGINATOR_CANCEL')
+      return 'hangup'
+    }
+  }
+}
+
 export const bridge: App = {
   media: false,
   async run(ctx, data) {
@@ -114,26 +176,40 @@ export const bridge: App = {
     const vars = ctx.channel.vars
     const attempt = ctx.script.nextBridge()
     const outcomes = Array.isArray(attempt.legs) ? attempt.legs : undefined
+    const started = ctx.now()
+    const overall = overallMs(ctx, dial.vars)
     let legIndex = 0
     const all: Ringing[] = []
     let finalCause = 'NORMAL_TEMPORARY_FAILURE'
     let winner: Ringing | undefined
-    for (const group of dial.groups) {
+    for (const [g, group] of dial.groups.entries()) {
+      const left = overall - (ctx.now() - started)
+      if (g > 0 && left <= 0) break
       const ringing: Ringing[] = group.map((leg) => {
         const e = endpoint(leg.target)
-        const outcome = outcomes ? (outcomes[legIndex] ?? 'no-answer') : (attempt.legs as LegOutcome)
+        const scripted = outcomes ? (outcomes[legIndex] ?? 'no-answer') : (attempt.legs as LegOutcome)
         legIndex++
-        const [limit, timeoutCause] = ringLimit(ctx, dial.vars, leg)
+        const [limit, timeoutCause, cappedAtLimit] = ringLimit(dial.vars, leg, left)
         const uuid = ctx.newUuid()
-        if (e.errorCause !== undefined)
-          return { leg, uuid, profile: undefined, answers: false, endsAt: 0, cause: e.errorCause }
-        const noChannel = e.user && outcome === 'unavailable'
+        const none = { leg, uuid, profile: undefined, answers: false, endsAt: 0, capped: false }
+        if (e.errorCause !== undefined) return { ...none, cause: e.errorCause }
+        const behaviour = ctx.phones?.behaviour(leg.target)
+        const phone = behaviour ? ctx.phones!.start(leg.target, ctx.channel.uuid) : undefined
+        const own = behaviour?.outcome ?? 'answer'
+        const effective = !phone ? scripted : phone.busy && own !== 'unavailable' ? 'busy' : own
+        const noChannel = e.user && effective === 'unavailable'
         const profile = noChannel ? undefined : legProfile(ctx, uuid, leg.target)
-        const wanted = outcome === 'no-answer' ? Infinity : (attempt.ringMs ?? DEFAULT_RING_MS[outcome] ?? 1000)
+        const ringMs = behaviour
+          ? (behaviour.ringMs ?? PHONE_RING_MS[effective] ?? 20)
+          : (attempt.ringMs ?? DEFAULT_RING_MS[effective] ?? 1000)
+        const wanted = effective === 'no-answer' || effective === 'manual' ? Infinity : ringMs
         const endsAt = noChannel ? 0 : Math.min(wanted, limit)
-        const answers = outcome === 'answer' && wanted <= limit
-        const cause = answers ? 'NONE' : wanted <= limit ? failureCause(outcome, e.user) : timeoutCause
-        return { leg, uuid, profile, answers, endsAt, cause }
+        const answers = effective === 'answer' && wanted <= limit
+        const cause = answers ? 'NONE' : wanted <= limit ? failureCause(effective, e.user) : timeoutCause
+        const capped = !answers && wanted > limit && cappedAtLimit
+        const r: Ringing = { leg, uuid, profile, answers, endsAt, cause, capped }
+        if (phone) r.phone = { leg: phone.leg, talkMs: behaviour?.talkMs ?? 1000, manual: effective === 'manual' }
+        return r
       })
       const created = ringing.filter((r) => r.profile)
       for (const r of created) {
@@ -141,33 +217,45 @@ export const bridge: App = {
         vars.set('originate_signal_bond', r.uuid)
         vars.push('originated_legs', `${r.uuid};Outbound Call;${r.profile!.destinationNumber}`)
       }
+      for (const r of ringing) if (r.phone && !r.profile) ctx.phones?.ended(r.phone.leg, r.cause)
       // Transient values while ringing: only a caller hanging up now sees them (trace bridge_hangup).
       vars.set('originate_disposition', 'failure')
       vars.set('DIALSTATUS', 'INVALIDARGS')
-      const first = ringing.filter((r) => r.answers).sort((a, b) => a.endsAt - b.endsAt)[0]
-      const groupEnd = first ? first.endsAt : Math.max(...ringing.map((r) => r.endsAt))
       if (created.length) {
         ctx.channel.callState = 'RING_WAIT'
         if (!ctx.channel.profile.times.progress) ctx.channel.profile.times.progress = ctx.epochMs() * 1000
       }
-      const end = await ctx.pause(groupEnd)
+      const first = await ringGroup(ctx, created)
       // A caller hanging up while it rings stays RING_WAIT to the end (trace bridge_hangup).
-      if (end !== 'hangup' && ctx.channel.callState === 'RING_WAIT') {
+      if (first !== 'hangup' && ctx.channel.callState === 'RING_WAIT') {
         ctx.channel.callState = ctx.channel.answered ? 'ACTIVE' : 'RINGING'
       }
-      if (end === 'hangup') {
+      if (first === 'hangup') {
         for (const r of ringing) r.cause = 'ORIGINATOR_CANCEL'
         all.push(...ringing)
         finalCause = 'ORIGINATOR_CANCEL'
         break
       }
-      for (const r of ringing) if (first && r !== first && r.endsAt >= first.endsAt) r.cause = 'LOSE_RACE'
+      for (const r of ringing)
+        if (first && r !== first && r.endsAt >= first.endsAt) {
+          r.cause = 'LOSE_RACE'
+          if (r.phone) ctx.phones?.ended(r.phone.leg, 'LOSE_RACE')
+        }
       all.push(...ringing)
       if (first) {
         winner = first
         break
       }
-      finalCause = [...ringing].sort((a, b) => a.endsAt - b.endsAt).pop()!.cause
+      const last = [...ringing].sort((a, b) => a.endsAt - b.endsAt).pop()!
+      finalCause = last.cause
+      if (ringing.some((r) => r.capped)) break
+      if (g < dial.groups.length - 1 && last.cause === 'ALLOTTED_TIMEOUT') {
+        const gap = Math.min(NEXT_LEG_AFTER_TIMEOUT_MS, overall - (ctx.now() - started))
+        if ((await ctx.pause(gap)) === 'hangup') {
+          finalCause = 'ORIGINATOR_CANCEL'
+          break
+        }
+      }
     }
     const legs = all.filter((r) => r.profile)
     const causes = () => {

@@ -2,6 +2,7 @@
 import type { Channel } from '../channel.js'
 import type { Header } from '../event.js'
 import type { MediaLengths } from '../media.js'
+import type { Phones } from '../phones.js'
 import type { ScriptCursor } from '../script.js'
 
 /** How a wait ended: its time ran out, a `break` stopped the media, or the channel hung up. */
@@ -21,7 +22,16 @@ export type AppContext = {
   play(ms: number): Promise<WaitEnd>
   /** Waits for `ms` (ringing, talking, recording): only a hangup ends it early. */
   pause(ms: number): Promise<WaitEnd>
+  /**
+   * Waits `ms` at idle speed (real time × idleSpeed: what agents' phones take); a hangup ends it early, and so does
+   * `until` settling (`'event'`).
+   */
+  idle(ms: number, until?: Promise<unknown>): Promise<WaitEnd | 'event'>
+  /** Agents' phones, when the switch has them. */
+  readonly phones?: Phones
   isMissing(file: string): boolean
+  /** The script's key press planned during the application running now (`presses`), if any. */
+  pressDuringApp(): { afterMs: number; digit: string } | undefined
   fire(name: string, options?: FireOptions): void
   dtmf(digit: string): void
   answer(): void
