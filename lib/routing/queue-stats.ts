@@ -26,17 +26,3 @@ export function queueStatsOf(
   }
   return [...stats.values()]
 }
-
-/**
- * When each queued caller entered the queue: the engine passes the same abort signal to every
- * `waitForAgent` of one stay in the queue, so the first sight of a signal is the caller's arrival.
- */
-export class QueueArrivals {
-  readonly #since = new WeakMap<AbortSignal, number>()
-
-  since(signal: AbortSignal, now: number): number {
-    let at = this.#since.get(signal)
-    if (at === undefined) this.#since.set(signal, (at = now))
-    return at
-  }
-}

@@ -111,23 +111,29 @@ export function teamValues(t: Team) {
     title: t.title ?? null,
     strategy: t.strategy,
     ringSeconds: t.ringSeconds,
+    wrapUpSeconds: t.wrapUpSeconds ?? null,
+    maxNoAnswer: t.maxNoAnswer ?? null,
     announcePositionSeconds: t.announcePositionSeconds ?? null,
     positionMessage: t.positionMessage ?? null,
+    waitMessage: t.waitMessage ?? null,
   }
+}
+
+/** The columns of teamValues, to read them back. */
+const TEAM_COLUMNS = {
+  title: teams.title,
+  strategy: teams.strategy,
+  ringSeconds: teams.ringSeconds,
+  wrapUpSeconds: teams.wrapUpSeconds,
+  maxNoAnswer: teams.maxNoAnswer,
+  announcePositionSeconds: teams.announcePositionSeconds,
+  positionMessage: teams.positionMessage,
+  waitMessage: teams.waitMessage,
 }
 
 async function applyTeam(tx: Tx, t: Team, changed: Set<Change>): Promise<AppliedOther> {
   const values = teamValues(t)
-  const [old] = await tx
-    .select({
-      title: teams.title,
-      strategy: teams.strategy,
-      ringSeconds: teams.ringSeconds,
-      announcePositionSeconds: teams.announcePositionSeconds,
-      positionMessage: teams.positionMessage,
-    })
-    .from(teams)
-    .where(eq(teams.name, t.name))
+  const [old] = await tx.select(TEAM_COLUMNS).from(teams).where(eq(teams.name, t.name))
   if (old && checksum(old) === checksum(values)) return { kind: 'team', name: t.name, change: 'unchanged' }
   await tx
     .insert(teams)
@@ -157,17 +163,33 @@ async function agentTeamNames(tx: Tx, agentId: number): Promise<string[]> {
   return list.map((r) => r.name).sort()
 }
 
+/** An agent's columns a document sets (not its status: the CLI and the distributor change that). */
+export function agentValues(a: Agent) {
+  return {
+    title: a.title ?? null,
+    dial: a.dial,
+    wrapUpSeconds: a.wrapUpSeconds ?? null,
+    maxNoAnswer: a.maxNoAnswer ?? null,
+  }
+}
+
 async function applyAgent(tx: Tx, a: Agent, changed: Set<Change>): Promise<AppliedOther> {
-  const values = { title: a.title ?? null, dial: a.dial }
+  const values = agentValues(a)
   const [old] = await tx
-    .select({ id: agents.id, title: agents.title, dial: agents.dial })
+    .select({
+      id: agents.id,
+      title: agents.title,
+      dial: agents.dial,
+      wrapUpSeconds: agents.wrapUpSeconds,
+      maxNoAnswer: agents.maxNoAnswer,
+    })
     .from(agents)
     .where(eq(agents.name, a.name))
   const wanted = [...new Set(a.teams)].sort()
   if (old) {
+    const { id: _id, ...stored } = old
     const same =
-      checksum({ title: old.title, dial: old.dial }) === checksum(values) &&
-      checksum(await agentTeamNames(tx, old.id)) === checksum(wanted)
+      checksum(stored) === checksum(values) && checksum(await agentTeamNames(tx, old.id)) === checksum(wanted)
     if (same) return { kind: 'agent', name: a.name, change: 'unchanged' }
     await tx
       .update(agents)

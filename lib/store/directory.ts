@@ -27,15 +27,49 @@ export type StoreDirectory = {
 }
 
 type WorkflowRow = { name: string; version: number; document: unknown; stepOrder: string[] }
-type AgentRow = { name: string; title: string | null; dial: string; status: Agent['status']; teams: string[] }
-type TeamRow = {
+type AgentRow = {
+  name: string
+  title: string | null
+  dial: string
+  status: Agent['status']
+  teams: string[]
+  wrapUpSeconds: number | null
+  maxNoAnswer: number | null
+}
+/** A team as stored (teamValues' columns). */
+export type StoredTeam = {
   name: string
   title: string | null
   strategy: Team['strategy']
   ringSeconds: number
+  wrapUpSeconds: number | null
+  maxNoAnswer: number | null
   announcePositionSeconds: number | null
   positionMessage: string | null
+  waitMessage: string | null
 }
+
+/** The team document of a stored team (null columns are absent settings). */
+export function teamDocument(t: StoredTeam): Team {
+  const optional = (key: keyof StoredTeam) => (t[key] === null ? {} : { [key]: t[key] })
+  return {
+    kind: 'team',
+    name: t.name,
+    ...optional('title'),
+    strategy: t.strategy,
+    ringSeconds: t.ringSeconds,
+    ...optional('wrapUpSeconds'),
+    ...optional('maxNoAnswer'),
+    ...optional('announcePositionSeconds'),
+    ...optional('positionMessage'),
+    ...optional('waitMessage'),
+  } as Team
+}
+
+/** teamValues' columns under StoredTeam's names. */
+export const TEAM_SELECT = sql`name, title, strategy, ring_seconds as "ringSeconds", wrap_up_seconds as "wrapUpSeconds",
+  max_no_answer as "maxNoAnswer", announce_position_seconds as "announcePositionSeconds",
+  position_message as "positionMessage", wait_message as "waitMessage"`
 
 export async function loadDirectory(db: Db): Promise<StoreDirectory> {
   return db.transaction(
@@ -54,15 +88,11 @@ export async function loadDirectory(db: Db): Promise<StoreDirectory> {
         tx,
         sql`select name, document from schedules order by name`,
       )
-      const teamRows = await rows<TeamRow>(
-        tx,
-        sql`select name, title, strategy, ring_seconds as "ringSeconds",
-              announce_position_seconds as "announcePositionSeconds", position_message as "positionMessage"
-            from teams order by name`,
-      )
+      const teamRows = await rows<StoredTeam>(tx, sql`select ${TEAM_SELECT} from teams order by name`)
       const agentRows = await rows<AgentRow>(
         tx,
-        sql`select a.name, a.title, a.dial, a.status,
+        sql`select a.name, a.title, a.dial, a.status, a.wrap_up_seconds as "wrapUpSeconds",
+              a.max_no_answer as "maxNoAnswer",
               coalesce((select array_agg(t.name order by t.name) from agent_teams x join teams t on t.id = x.team_id
                         where x.agent_id = a.id), '{}') as teams
             from agents a order by a.id`,
@@ -77,7 +107,7 @@ function buildDirectory(
   workflowRows: WorkflowRow[],
   bindingRows: { number: string; name: string }[],
   scheduleRows: { name: string; document: unknown }[],
-  teamRows: TeamRow[],
+  teamRows: StoredTeam[],
   agentRows: AgentRow[],
 ): StoreDirectory {
   const skipped: string[] = []
@@ -93,20 +123,7 @@ function buildDirectory(
     if (parsed.success) schedules.set(r.name, parsed.data)
     else skipped.push(`schedule ${r.name}`)
   }
-  const teams = new Map<string, Team>(
-    teamRows.map((t) => [
-      t.name,
-      {
-        kind: 'team',
-        name: t.name,
-        ...(t.title === null ? {} : { title: t.title }),
-        strategy: t.strategy,
-        ringSeconds: t.ringSeconds,
-        ...(t.announcePositionSeconds === null ? {} : { announcePositionSeconds: t.announcePositionSeconds }),
-        ...(t.positionMessage === null ? {} : { positionMessage: t.positionMessage }),
-      },
-    ]),
-  )
+  const teams = new Map<string, Team>(teamRows.map((t) => [t.name, teamDocument(t)]))
   const agents = new Map<string, Agent>(
     agentRows.map((a) => [
       a.name,
@@ -117,6 +134,8 @@ function buildDirectory(
         dial: a.dial,
         teams: a.teams,
         status: a.status,
+        ...(a.wrapUpSeconds === null ? {} : { wrapUpSeconds: a.wrapUpSeconds }),
+        ...(a.maxNoAnswer === null ? {} : { maxNoAnswer: a.maxNoAnswer }),
       },
     ]),
   )

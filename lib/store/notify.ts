@@ -1,13 +1,12 @@
 /**
  * Change notices between processes: every write the CLI makes to what `serve` caches sends
- * `NOTIFY ivr_router_changed, '<what>'` in its transaction (delivered at commit), and a released
- * agent sends its name on `ivr_router_agent_free` to wake the callers queued for it.
+ * `NOTIFY ivr_router_changed, '<what>'` in its transaction (delivered at commit). Offers between
+ * routers have their own channel (ledger.ts, OFFER_CHANNEL).
  */
 import { sql } from 'drizzle-orm'
 import type { Db, Store } from './db.js'
 
 export const CHANGES_CHANNEL = 'ivr_router_changed'
-export const AGENT_FREE_CHANNEL = 'ivr_router_agent_free'
 
 export const CHANGES = ['workflows', 'bindings', 'schedules', 'teams', 'agents'] as const
 export type Change = (typeof CHANGES)[number]

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   boolean,
   check,
   doublePrecision,
@@ -12,6 +13,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -90,7 +92,17 @@ export const schedules = pgTable('schedules', {
   updatedAt: updated(),
 })
 
-export const TEAM_STRATEGIES = ['simultaneous', 'sequential', 'round-robin', 'longest-idle'] as const
+export const TEAM_STRATEGIES = [
+  'simultaneous',
+  'sequential',
+  'round-robin',
+  'longest-idle',
+  'fewest-calls',
+  'least-talk-time',
+  'random',
+] as const
+/** Why an agent is not offered callers until `rest_until`. */
+export const REST_REASONS = ['no-answer', 'busy', 'failed', 'wrap-up', 'unreachable'] as const
 export const AGENT_STATUSES = ['available', 'away', 'offline'] as const
 
 export const teams = pgTable(
@@ -105,14 +117,28 @@ export const teams = pgTable(
     announcePositionSeconds: integer('announce_position_seconds'),
     /** The announcement, with `{{position}}`; null: the default. */
     positionMessage: text('position_message'),
-    /** How many round-robin turns the team has taken. */
+    /** Said after the position when the wait can be estimated, with `{{wait}}`; null: nothing. */
+    waitMessage: text('wait_message'),
+    /** The agents' wrap-up after a call, unless an agent has its own; null: none. */
+    wrapUpSeconds: integer('wrap_up_seconds'),
+    /** Unanswered offers in a row before an agent goes away, unless it has its own; null: never. */
+    maxNoAnswer: integer('max_no_answer'),
+    /** Round-robin: the id of the agent the team offered last. */
     rrCursor: integer('rr_cursor').notNull().default(0),
+    /** Callers answered lately, fading by half every ten minutes (lib/routing/recent.ts): the estimated wait. */
+    handoffs: doublePrecision('handoffs').notNull().default(0),
+    handoffsAt: at('handoffs_at'),
     createdAt: created(),
     updatedAt: updated(),
   },
   (t) => [
-    check('teams_strategy_check', sql`${t.strategy} in ('simultaneous', 'sequential', 'round-robin', 'longest-idle')`),
+    check(
+      'teams_strategy_check',
+      sql`${t.strategy} in ('simultaneous', 'sequential', 'round-robin', 'longest-idle', 'fewest-calls', 'least-talk-time', 'random')`,
+    ),
     check('teams_ring_seconds_check', sql`${t.ringSeconds} between 1 and 3600`),
+    check('teams_wrap_up_check', sql`${t.wrapUpSeconds} between 0 and 3600`),
+    check('teams_max_no_answer_check', sql`${t.maxNoAnswer} between 1 and 100`),
     check('teams_announce_position_check', sql`${t.announcePositionSeconds} between 10 and 3600`),
   ],
 )
@@ -125,27 +151,62 @@ export const agents = pgTable(
     title: text('title'),
     dial: text('dial').notNull(),
     status: text('status', { enum: AGENT_STATUSES }).notNull().default('available'),
-    /** The call (FreeSWITCH Unique-ID) ringing or talking to this agent, until `lease_until`. */
+    /** Wrap-up after a call, instead of the team's. */
+    wrapUpSeconds: integer('wrap_up_seconds'),
+    /** Unanswered offers in a row before going away, instead of the team's. */
+    maxNoAnswer: integer('max_no_answer'),
+    /** The call (FreeSWITCH Unique-ID) offered this agent (ringing or talking), until `lease_until`. */
     reservedBy: text('reserved_by'),
     leaseUntil: at('lease_until'),
+    /** The reservation's number (agent_reservations): tells a fresh offer from a stale notice of an old one. */
+    reservation: bigint('reservation', { mode: 'number' }),
     lastCallEnd: at('last_call_end'),
-    /** Not rung again before then: the last ring for them went unanswered or busy (`retryDelaySeconds`). */
+    /** Not offered a caller before then, and why (no answer, busy, wrap-up, unreachable …). */
     restUntil: at('rest_until'),
+    restReason: text('rest_reason', { enum: REST_REASONS }),
+    /** The FreeSWITCH cause behind the rest (USER_NOT_REGISTERED …). */
+    restCause: text('rest_cause'),
+    /** Offers in a row that went unanswered (maxNoAnswer). */
+    noAnswers: integer('no_answers').notNull().default(0),
+    /** Calls and talk seconds lately, fading by half every hour (lib/routing/recent.ts), as of `recent_at`. */
+    recentCalls: doublePrecision('recent_calls').notNull().default(0),
+    recentTalkSeconds: doublePrecision('recent_talk_seconds').notNull().default(0),
+    recentAt: at('recent_at'),
     createdAt: created(),
     updatedAt: updated(),
   },
   (t) => [
     check('agents_status_check', sql`${t.status} in ('available', 'away', 'offline')`),
+    check(
+      'agents_rest_reason_check',
+      sql`${t.restReason} in ('no-answer', 'busy', 'failed', 'wrap-up', 'unreachable')`,
+    ),
+    check('agents_wrap_up_check', sql`${t.wrapUpSeconds} between 0 and 3600`),
+    check('agents_max_no_answer_check', sql`${t.maxNoAnswer} between 1 and 100`),
     index('agents_reserved_by_idx')
       .on(t.reservedBy)
       .where(sql`${t.reservedBy} is not null`),
   ],
 )
 
+/** Numbers reservations of agents, so that a router can tell a fresh offer from a late notice of an old one. */
+export const agentReservations = pgSequence('agent_reservations')
+
 /**
- * Callers waiting for a team or an agent, on every router: the order agents are offered in (first come,
- * first served across routers) and what `queue list` shows. A row lives from entering the queue to leaving
- * it; its router renews `lease_until` while the call lasts, so a dead router's callers stop counting.
+ * The routers serving calls on this database, each alive while it renews `seen_until` (every second): callers
+ * queued on a router that stopped are offered nobody, and their places are removed a minute later.
+ */
+export const routers = pgTable('routers', {
+  /** host:pid, or what `serve` was given. */
+  id: text('id').primaryKey(),
+  startedAt: at('started_at').notNull().defaultNow(),
+  seenUntil: at('seen_until').notNull(),
+})
+
+/**
+ * Callers in line for a team or an agent, on every router: the order agents are offered in (priority, then
+ * arrival, across routers) and what `queue list` shows. A row lives from a caller's first ask for an agent to the
+ * end of its routing (answered and talked, gone, or given up after a try); it counts while its router is alive.
  */
 export const queueEntries = pgTable(
   'queue_entries',
@@ -162,13 +223,14 @@ export const queueEntries = pgTable(
       .default(sql`clock_timestamp()`),
     /** The router process holding the call (host:pid). */
     router: text('router').notNull(),
-    /** False while the caller is in the queued workflow: only waiting callers hold agents back for themselves. */
+    /** False while the caller is in the queued workflow: it keeps its place but is offered nobody. */
     waiting: boolean('waiting').notNull().default(true),
-    leaseUntil: at('lease_until').notNull(),
+    /** Higher is offered an agent first; arrival decides within a priority. */
+    priority: integer('priority').notNull().default(0),
   },
   (t) => [
     check('queue_entries_target_check', sql`(${t.team} is null) <> (${t.agent} is null)`),
-    index('queue_entries_order_idx').on(t.enqueuedAt, t.callId),
+    index('queue_entries_line_idx').on(t.priority.desc(), t.enqueuedAt, t.callId),
   ],
 )
 

@@ -4,18 +4,13 @@ import { Team } from '../workflow/schema.js'
 import { teamValues } from './apply.js'
 import { currentWorkflows, storedNames, workflowErrors } from './consistency.js'
 import { rows, type Db, type Store } from './db.js'
+import { TEAM_SELECT, teamDocument, type StoredTeam } from './directory.js'
 import { parseDocument } from './document-check.js'
 import { notifyChange } from './notify.js'
 import { Refused, refusable, type Refusal } from './refusal.js'
 import { teams } from './schema.js'
 
-export type TeamRow = {
-  name: string
-  title: string | null
-  strategy: Team['strategy']
-  ringSeconds: number
-  announcePositionSeconds: number | null
-  positionMessage: string | null
+export type TeamRow = StoredTeam & {
   /** Its agents, by name. */
   agents: string[]
 }
@@ -23,8 +18,7 @@ export type TeamRow = {
 export async function listTeams(db: Db): Promise<TeamRow[]> {
   return rows<TeamRow>(
     db,
-    sql`select t.name, t.title, t.strategy, t.ring_seconds as "ringSeconds",
-          t.announce_position_seconds as "announcePositionSeconds", t.position_message as "positionMessage",
+    sql`select ${TEAM_SELECT},
           coalesce((select array_agg(a.name order by a.name) from agent_teams x join agents a on a.id = x.agent_id
                     where x.team_id = t.id), '{}') as agents
         from teams t order by t.name`,
@@ -36,8 +30,11 @@ export type TeamInput = {
   title?: string
   strategy?: string
   ringSeconds?: number
+  wrapUpSeconds?: number
+  maxNoAnswer?: number
   announcePositionSeconds?: number
   positionMessage?: string
+  waitMessage?: string
 }
 export type TeamAdded = { ok: true; name: string; change: 'created' | 'updated' }
 
@@ -45,19 +42,12 @@ export type TeamAdded = { ok: true; name: string; change: 'created' | 'updated' 
 export async function addTeam(store: Store, input: TeamInput): Promise<TeamAdded | Refusal> {
   return refusable(() =>
     store.db.transaction(async (tx) => {
-      const [old] = await tx.select().from(teams).where(eq(teams.name, input.name)).for('update')
+      const [old] = await rows<StoredTeam>(
+        tx,
+        sql`select ${TEAM_SELECT} from teams where name = ${input.name} for update`,
+      )
       const merged = {
-        kind: 'team',
-        name: input.name,
-        ...(old
-          ? {
-              strategy: old.strategy,
-              ringSeconds: old.ringSeconds,
-              ...(old.title ? { title: old.title } : {}),
-              ...(old.announcePositionSeconds === null ? {} : { announcePositionSeconds: old.announcePositionSeconds }),
-              ...(old.positionMessage === null ? {} : { positionMessage: old.positionMessage }),
-            }
-          : {}),
+        ...(old ? teamDocument(old) : { kind: 'team', name: input.name }),
         ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
       }
       const parsed = parseDocument(Team, `team ${input.name}`, merged)

@@ -1,9 +1,10 @@
 /**
  * The World of `serve` on the database. Per call it costs: no query to find the workflow (the
  * directory is in memory, reloaded on change notices), one query for the caller's contact when a
- * condition asks, one UPDATE per ringing attempt and one to release it, one statement for the
- * whole record at the end. Reservations are shared by every router on the database; queued
- * callers wake when an agent is released anywhere (NOTIFY), or every `queueRetryMs` at worst.
+ * condition asks, one round trip per distributor operation (ask for an agent; a ring's end with the next
+ * ask; leaving), one statement for the whole record at the end. The distributor's ledger is shared by every
+ * router on the database (lib/store/ledger.ts); offers for this router's callers made elsewhere arrive on
+ * `ivr_router_offer`, and a sweep every `sweepMs` catches whatever a lost notice or a lapsed rest left.
  * A record that cannot be written goes to the local spool and is replayed when the database is back.
  *
  *   const store = await openStore(storeConfig(flags))
@@ -17,27 +18,28 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { hostname } from 'node:os'
 import type { CallRecord } from '../engine/record.js'
-import type { Clock, QueuePlace, RingFor, RingPlan, World } from '../engine/world.js'
+import type { Clock, Seat, World } from '../engine/world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import type { Contact, Workflow } from '../workflow/schema.js'
 import { findContact } from './contacts.js'
 import { reachable, type Store } from './db.js'
 import { loadDirectory, type StoreDirectory, type VersionedWorkflow } from './directory.js'
-import { AGENT_FREE_CHANNEL, listenForChanges } from './notify.js'
+import { listenForChanges } from './notify.js'
 import { writeRecord, writeSms } from './records.js'
-import {
-  dropExpiredEntries,
-  joinQueue,
-  leaveQueue,
-  queuePosition,
-  renewQueueLeases,
-  updateQueueEntry,
-} from './queue.js'
-import { releaseAgents, renewLeases, reserveAgents } from './reservations.js'
+import { renewLeases } from './reservations.js'
+import { OFFER_CHANNEL, parseOffer, StoreLedger } from './ledger.js'
 import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
-import { QueueArrivals, queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
-import { queueWait } from '../routing/queue-wait.js'
+import { Distributor } from '../routing/distributor.js'
+import {
+  DEFAULT_RETRY_DELAY_SECONDS,
+  DEFAULT_UNREACHABLE_SECONDS,
+  type AgentNotice,
+  type Ledger,
+  type RouteOp,
+  type RouteResult,
+} from '../routing/ledger.js'
+import { queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
 
 /** pino's Logger fits. */
 export type StoreLog = {
@@ -58,12 +60,19 @@ export type StoreWorldOptions = {
    * while the call holds it. Default 60.
    */
   leaseSeconds?: number
-  /** After a ring ends unanswered (no answer, busy), its agents are not rung again for this long. Default 0. */
+  /** After a ring ends unanswered, busy or failed, its agent is not offered again for this long. Default 10. */
   retryDelaySeconds?: number
-  /** This router in `queue_entries.router` (`queue list`). Default HOST:PID. */
+  /** After a ring that could not reach the agent at all. Default 60. */
+  unreachableSeconds?: number
+  /** This router in `queue_entries.router` and `routers` (`queue list`). Default HOST:PID. */
   routerId?: string
-  /** A queued caller rings again at least this often, even with no notice. Default 10 s, or the lease if shorter. */
-  queueRetryMs?: number
+  /**
+   * The distributor's sweep at least this often (this router's beat; offers that a lost notice or a lapsed rest
+   * or lease left undone). Default 1000; a router counts as gone after five missed sweeps.
+   */
+  sweepMs?: number
+  /** An agent went away after unanswered offers, or could not be reached (to log and count). */
+  onNotice?: (notice: AgentNotice) => void
   /** First pause before replaying the spool again while the database is away; doubles up to a minute. Default 5 s. */
   spoolRetryMs?: number
   /** A write that takes longer counts as failed (the record goes to the spool). Default 10 s. */
@@ -75,7 +84,7 @@ export type StoreWorldOptions = {
 }
 
 /** The kinds of database call the world makes, for the query-time metric. */
-export type QueryOp = 'contact' | 'reserve' | 'release' | 'record' | 'sms' | 'reload' | 'renew' | 'ping'
+export type QueryOp = 'contact' | 'route' | 'sweep' | 'position' | 'record' | 'sms' | 'reload' | 'renew' | 'ping'
 
 export type StoreWorldEvents = {
   /** The directory was (re)loaded. */
@@ -84,15 +93,11 @@ export type StoreWorldEvents = {
   spooled: [SpoolItem]
   /** A spool replay ended. */
   replayed: [ReplayResult]
-  /** A caller took its place in the queue (its row is written, or could not be). */
-  queued: [string]
 }
 
 const silent: StoreLog = { info() {}, warn() {}, error() {} }
 const MAX_SPOOL_RETRY_MS = 60_000
 const RELOAD_RETRY_MS = 1000
-
-type Waiter = { forWhom: RingFor; since: number; wake(): void }
 
 class TimedOut extends Error {}
 
@@ -107,19 +112,13 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly #spool: Spool
   readonly #log: StoreLog
   readonly #lease: number
-  readonly #retryDelaySeconds: number
-  readonly #queueRetryMs: number
   readonly #writeTimeoutMs: number
   readonly #queryTimeoutMs: number
   readonly #spoolRetryMs: number
   readonly #onQuery: StoreWorldOptions['onQuery']
   #directory: StoreDirectory
-  readonly #waiters = new Set<Waiter>()
-  readonly #arrivals = new QueueArrivals()
-  /** Calls holding reservations, whose leases this process renews. */
-  readonly #held = new Set<string>()
-  /** Calls queued on this router, whose entries' leases this process renews. */
-  readonly #queued = new Set<string>()
+  readonly distributor: Distributor
+  readonly #ledger: StoreLedger
   readonly #routerId: string
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #unlisten: (() => Promise<void>)[] = []
@@ -140,10 +139,23 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.clock = options.clock ?? systemClock
     this.#log = options.log ?? silent
     this.#lease = options.leaseSeconds ?? 60
-    this.#retryDelaySeconds = options.retryDelaySeconds ?? 0
     this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
-    // A dead router's reservations free nobody by notice: a queued caller looks again when they may have expired.
-    this.#queueRetryMs = options.queueRetryMs ?? Math.min(10_000, this.#lease * 1000)
+    const sweepMs = options.sweepMs ?? 1000
+    this.#ledger = new StoreLedger(store.db, {
+      routerId: this.#routerId,
+      leaseSeconds: this.#lease,
+      retryDelaySeconds: options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS,
+      unreachableSeconds: options.unreachableSeconds ?? DEFAULT_UNREACHABLE_SECONDS,
+      aliveSeconds: Math.max(5, Math.ceil((5 * sweepMs) / 1000)),
+    })
+    this.distributor = new Distributor(this.#timedLedger(), {
+      clock: this.clock,
+      ringSeconds: (forWhom) => ('team' in forWhom ? this.team(forWhom.team)?.ringSeconds : undefined) ?? 20,
+      sweepEveryMs: sweepMs,
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+      onError: (what, callId, err) =>
+        this.#log.error({ ...(callId ? { call: callId } : {}), err: message(err) }, `distributor: ${what} failed`),
+    })
     this.#writeTimeoutMs = options.writeTimeoutMs ?? 10_000
     this.#queryTimeoutMs = options.queryTimeoutMs ?? 3000
     this.#spoolRetryMs = options.spoolRetryMs ?? 5000
@@ -173,25 +185,27 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
 
   async #start(): Promise<void> {
     this.#warnSkipped(this.#directory)
+    // This router's first beat, before any caller of it takes a place in line.
+    await this.distributor.sweep()
     this.#unlisten.push(
       await listenForChanges(this.#store, (what) => {
         void this.reload()
-        if (what === 'agents' || what === 'reconnected') this.#wake(undefined)
+        // An agent made available, or notices missed while the listener was away: offer now.
+        if (what === 'agents' || what === 'reconnected') void this.distributor.sweep()
       }),
-      await this.#store.listen(AGENT_FREE_CHANNEL, {
-        onNotify: (payload) => this.#wake(payload.split(',')),
-        onReconnect: () => this.#wake(undefined),
+      await this.#store.listen(OFFER_CHANNEL, {
+        onNotify: (payload) => {
+          const offer = parseOffer(payload)
+          if (offer) this.distributor.deliver([offer])
+        },
+        onReconnect: () => void this.distributor.sweep(),
       }),
     )
     const renew = setInterval(
-      () => {
-        this.#measured('renew', renewLeases(this.#store.db, [...this.#held], this.#lease)).catch((err: unknown) =>
+      () =>
+        void this.#measured('renew', renewLeases(this.#store.db, this.#routerId, this.#lease)).catch((err: unknown) =>
           this.#log.warn({ err: message(err) }, 'could not renew agent reservations'),
-        )
-        renewQueueLeases(this.#store.db, [...this.#queued], this.#lease)
-          .then(() => dropExpiredEntries(this.#store.db))
-          .catch((err: unknown) => this.#log.warn({ err: message(err) }, 'could not renew queued callers'))
-      },
+        ),
       (this.#lease * 1000) / 3,
     )
     renew.unref()
@@ -265,121 +279,44 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     }
   }
 
-  async ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan> {
-    const team = 'team' in forWhom ? this.team(forWhom.team) : undefined
-    let order
-    const reserving = this.#measured('reserve', reserveAgents(this.#store.db, callId, forWhom, team, this.#lease))
-    try {
-      order = await this.#timed(reserving, this.#queryTimeoutMs)
-    } catch (err) {
-      // A reservation that answers after we gave up on it is handed back at once.
-      if (err instanceof TimedOut) reserving.then(() => releaseAgents(this.#store.db, callId)).catch(() => {})
-      // Nobody can be reserved without the database: the call takes its "nobody available" path.
-      this.#log.error({ call: callId, err: message(err) }, 'could not reserve agents')
-      order = { agents: [], mode: 'simultaneous' as const }
-    }
-    if (order.agents.length > 0) this.#held.add(callId)
-    let released = false
-    return {
-      targets: order.agents.map((a) => ({ agent: a.name, dial: a.dial })),
-      mode: order.mode,
-      legSeconds: team?.ringSeconds ?? 20,
-      answered: async (agent) => {
-        if (released || order.agents.length < 2) return
-        try {
-          await this.#timed(
-            this.#measured('release', releaseAgents(this.#store.db, callId, agent)),
-            this.#queryTimeoutMs,
-          )
-        } catch (err) {
-          this.#log.warn({ call: callId, err: message(err) }, 'could not free the agents who did not answer')
-        }
-      },
-      release: async (unanswered) => {
-        if (released || order.agents.length === 0) return
-        released = true
-        this.#held.delete(callId)
-        const rest = unanswered ? this.#retryDelaySeconds : 0
-        try {
-          await this.#timed(
-            this.#measured('release', releaseAgents(this.#store.db, callId, undefined, rest)),
-            this.#queryTimeoutMs,
-          )
-        } catch (err) {
-          this.#log.warn({ call: callId, err: message(err) }, 'could not release agents: their lease will expire')
-        }
-      },
-    }
+  seat(call: { id: string; caller: string }): Seat {
+    return this.distributor.seat(call)
   }
 
   /**
-   * The caller's row in `queue_entries`. Without the database the caller still waits and rings, only
-   * without its place in line (and without a position to announce).
+   * The ledger with the world's time limit on each operation, so a caller never waits long on the database: an
+   * operation that gives up finds nobody; if it completes later having reserved agents, they go back at once.
    */
-  async joinQueue(call: { id: string; caller: string }, forWhom: RingFor): Promise<QueuePlace> {
-    const db = this.#store.db
-    const id = call.id
-    const attempt = async (what: string, p: Promise<void>) => {
-      try {
-        await this.#timed(p, this.#queryTimeoutMs)
-      } catch (err) {
-        this.#log.warn({ call: id, err: message(err) }, `queue: could not ${what}`)
-      }
-    }
-    this.#queued.add(id)
-    await attempt(
-      'enter the caller',
-      joinQueue(db, { callId: id, forWhom, caller: call.caller, router: this.#routerId, leaseSeconds: this.#lease }),
-    )
-    this.emit('queued', id)
-    let left = false
+  #timedLedger(): Ledger {
+    const ledger = this.#ledger
     return {
-      update: (next, waiting) => attempt('update the caller', updateQueueEntry(db, id, next, waiting)),
-      position: async () => {
-        try {
-          return await this.#timed(queuePosition(db, id), this.#queryTimeoutMs)
-        } catch (err) {
-          this.#log.warn({ call: id, err: message(err) }, 'queue: could not read the position')
-          return undefined
-        }
+      route: (op: RouteOp): Promise<RouteResult> => {
+        const running = this.#measured('route', ledger.route(op))
+        return this.#timed(running, this.#queryTimeoutMs).catch((err: unknown) => {
+          if (err instanceof TimedOut)
+            void running
+              .then((late) =>
+                late.mine.length
+                  ? ledger.route({
+                      callId: op.callId,
+                      caller: op.caller,
+                      release: { end: { outcome: 'unused' } },
+                      place: 'stay',
+                    })
+                  : undefined,
+              )
+              .catch(() => {})
+          throw err
+        })
       },
-      leave: async () => {
-        if (left) return
-        left = true
-        this.#queued.delete(id)
-        // Not leaving in time only keeps the row until its lease runs out.
-        await attempt('remove the caller', leaveQueue(db, id))
-      },
+      sweep: () => this.#timed(this.#measured('sweep', ledger.sweep()), this.#queryTimeoutMs),
+      position: (callId) => this.#timed(this.#measured('position', ledger.position(callId)), this.#queryTimeoutMs),
     }
   }
 
-  waitForAgent(forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
-    return queueWait({
-      clock: this.clock,
-      waiters: this.#waiters,
-      waiter: { forWhom, since: this.#arrivals.since(signal, this.clock.now()) },
-      until,
-      retryMs: this.#queueRetryMs,
-      signal,
-    })
-  }
-
-  /** Callers queued in this process, per team (metrics); other routers' callers are theirs to report. */
+  /** Callers waiting in line on this router, per team (metrics); other routers' callers are theirs to report. */
   queueStats(): QueueStat[] {
-    return queueStatsOf(this.#directory.teams.keys(), this.#waiters, this.clock.now())
-  }
-
-  /** Wakes the queued callers an agent of `names` may serve (all of them when undefined). */
-  #wake(names: string[] | undefined): void {
-    for (const w of [...this.#waiters]) if (names === undefined || this.#serves(names, w.forWhom)) w.wake()
-  }
-
-  #serves(names: string[], forWhom: RingFor): boolean {
-    if ('agent' in forWhom) return names.includes(forWhom.agent)
-    return names.some((n) => {
-      const agent = this.#directory.agents.get(n)
-      return agent === undefined || agent.teams.includes(forWhom.team)
-    })
+    return queueStatsOf(this.#directory.teams.keys(), this.distributor.inLine(), this.clock.now())
   }
 
   queuedWorkflow(team: string | undefined): Workflow | undefined {
@@ -497,6 +434,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   /** Stops listening and retrying; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     this.#closed = true
+    this.distributor.close()
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     for (const unlisten of this.#unlisten.splice(0)) await unlisten().catch(() => {})

@@ -23,6 +23,7 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
     'inbox',
     'number_bindings',
     'queue_entries',
+    'routers',
     'schedules',
     'sms_outbox',
     'teams',

@@ -15,7 +15,7 @@ t.test(`teams and agents: add, change, list, remove, status, refusals (${dbKind}
   })
   t.same(await addTeam(store, { name: 'support', ringSeconds: 30 }), { ok: true, name: 'support', change: 'updated' })
   t.match(await addTeam(store, { name: 'Bad Name' }), { ok: false, reasons: [/team Bad Name: name: /] })
-  t.match(await addTeam(store, { name: 'x', strategy: 'random' }), { ok: false, reasons: [/team x: strategy: /] })
+  t.match(await addTeam(store, { name: 'x', strategy: 'loudest' }), { ok: false, reasons: [/team x: strategy: /] })
   t.same(
     await listTeams(store.db),
     [
@@ -24,19 +24,31 @@ t.test(`teams and agents: add, change, list, remove, status, refusals (${dbKind}
         title: null,
         strategy: 'sequential',
         ringSeconds: 30,
+        wrapUpSeconds: null,
+        maxNoAnswer: null,
         announcePositionSeconds: null,
         positionMessage: null,
+        waitMessage: null,
         agents: [],
       },
     ],
     'a change keeps the fields not given',
   )
-  await addTeam(store, { name: 'support', announcePositionSeconds: 60 })
+  await addTeam(store, { name: 'support', announcePositionSeconds: 60, wrapUpSeconds: 15, maxNoAnswer: 3 })
   await addTeam(store, { name: 'support', ringSeconds: 25 })
   t.match(
     await listTeams(store.db),
-    [{ name: 'support', ringSeconds: 25, announcePositionSeconds: 60, positionMessage: null }],
-    'position announcements are kept too',
+    [
+      {
+        name: 'support',
+        ringSeconds: 25,
+        announcePositionSeconds: 60,
+        positionMessage: null,
+        wrapUpSeconds: 15,
+        maxNoAnswer: 3,
+      },
+    ],
+    'position announcements, wrap-up and max-no-answer are kept too',
   )
   t.match(await addTeam(store, { name: 'support', announcePositionSeconds: 5 }), {
     ok: false,
