@@ -56,13 +56,10 @@ export type DialTarget = {
 }
 
 export type RingRequest = {
-  /** Legs to ring; empty means nobody is available. */
+  /** Legs rung at once (one agent, or every free agent of a ring-all team); the first to answer wins. */
   targets: DialTarget[]
-  /** 'simultaneous': all legs at once; 'sequential': one after another, each for `legSeconds`. */
-  mode: 'simultaneous' | 'sequential'
-  legSeconds: number
-  /** Overall limit across legs. */
-  timeoutSeconds: number
+  /** How long they ring before it counts as no answer. */
+  ringSeconds: number
   /** Team the call is for, for the record and caller ID on the agent's phone. */
   team?: string
   /** Called as soon as the media side knows which agent answered (before the talk ends). */

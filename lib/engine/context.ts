@@ -5,7 +5,7 @@
 import type { Workflow } from '../workflow/schema.js'
 import type { Call } from './call.js'
 import type { CallEvent, Inbox, Outcome } from './record.js'
-import type { World } from './world.js'
+import type { Seat, Want, World } from './world.js'
 
 /** Where the caller is, which decides what a caller hang-up means (DESIGN.md, inbox rules). */
 export type Phase = 'ivr' | 'ringing' | 'queued' | 'voicemail'
@@ -32,6 +32,12 @@ export type CallState = {
   phase: Phase
   team: string | null
   agent: string | null
+  /** The caller's priority in the queue (`assign: {…, priority}`), 0 by default. */
+  priority: number
+  /** The caller's place with the distributor, once it first asked for an agent. */
+  seat?: Seat
+  /** What the caller waits in line for, when it does (not ringing, not in a queued workflow). */
+  inLine: Want | null
   tags: string[]
   fields: Record<string, string>
   sms: { to: string; text: string }[]

@@ -1,18 +1,18 @@
 /**
- * The queue: the caller takes a place in the world's queue (first come, first served) and hears hold
- * music while the world waits for an agent of the team (or the assigned agent) to free up; each time
- * one may be free, agents are reserved and, if any were, the hold music stops and they ring. After the
- * team's `queued` workflow's `waitSeconds`, that workflow runs once (its prompts interrupt the hold
- * music); if it runs out of steps with the call up, the caller goes back to waiting, in the same place.
- * A team with `announcePositionSeconds` tells the caller its place in line on entering the queue and then
- * at that interval (the hold music stops for the announcement and starts again after it).
+ * The queue: the caller waits in line (priority, then arrival; across routers on the database) with hold music
+ * until the distributor offers it an agent, then hunts from there. After the team's `queued` workflow's
+ * `waitSeconds`, that workflow runs once (its prompts interrupt the hold music) while the caller keeps its place
+ * but holds nobody back; if it runs out of steps with the call up, the caller waits again, in the same place.
+ * A team with `announcePositionSeconds` tells the caller its place in line on entering the queue and then at
+ * that interval (the hold music stops for the announcement and starts again after it), with the estimated wait
+ * when the team has a `waitMessage` and the wait can be estimated.
  */
 import { CallEnded } from './call.js'
 import type { CallState, EventInput, Exit } from './context.js'
-import { ringOnce, ringTarget } from './ring.js'
+import { hunt, ringTarget, seatOf } from './ring.js'
 import type { Call } from './call.js'
-import type { QueuePlace, RingFor, World } from './world.js'
-import { DEFAULT_POSITION_MESSAGE, type Workflow } from '../workflow/schema.js'
+import type { Offer, RingFor, Want, World } from './world.js'
+import { DEFAULT_POSITION_MESSAGE, type Team, type Workflow } from '../workflow/schema.js'
 
 export type QueueContext = {
   call: Call
@@ -24,8 +24,17 @@ export type QueueContext = {
 
 const HANG_UP: Exit = { kind: 'end', outcome: 'hangup', inbox: null }
 
-const same = (a: RingFor, b: RingFor) =>
+const sameTarget = (a: RingFor, b: RingFor) =>
   'agent' in a ? 'agent' in b && a.agent === b.agent : 'team' in b && a.team === b.team
+const sameWant = (a: Want | null, b: Want) =>
+  a !== null && sameTarget(a.forWhom, b.forWhom) && a.priority === b.priority
+
+/** What the caller hears of its place: the position message, then the wait message when there is an estimate. */
+function announcement(team: Team | undefined, position: number, waitSeconds: number | undefined): string {
+  const text = (team?.positionMessage ?? DEFAULT_POSITION_MESSAGE).replaceAll('{{position}}', String(position))
+  if (waitSeconds === undefined || !team?.waitMessage) return text
+  return `${text} ${team.waitMessage.replaceAll('{{wait}}', String(Math.max(1, Math.ceil(waitSeconds / 60))))}`
+}
 
 export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
   const { call, world, state } = ctx
@@ -33,6 +42,7 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
   const queued = world.queuedWorkflow(team)
   const enteredAt = world.clock.now()
   const talkBefore = state.talkSeconds
+  const seat = seatOf(ctx)
   const stop = new AbortController()
   const gone = call.ended.then(() => {
     throw new CallEnded()
@@ -43,9 +53,6 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
   const teamSettings = team === undefined ? undefined : world.team(team)
   const announceMs = (teamSettings?.announcePositionSeconds ?? 0) * 1000
   let nextAnnouncement = announceMs > 0 ? enteredAt : Number.POSITIVE_INFINITY
-  let place: QueuePlace | undefined
-  /** Whom the place waits for, and whether it waits, as the world knows it. */
-  let known: { forWhom: RingFor; waiting: boolean } | undefined
   let holding = false
   const hold = async () => {
     if (holding) return
@@ -63,52 +70,52 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
     for (;;) {
       const forWhom = ringTarget(state)
       if (!forWhom) return HANG_UP
-      if (!place) place = await world.joinQueue({ id: call.id, caller: state.callerE164 ?? state.caller }, forWhom)
-      else if (!known || !known.waiting || !same(known.forWhom, forWhom)) await place.update(forWhom, true)
-      known = { forWhom, waiting: true }
+      const want: Want = { forWhom, priority: state.priority }
+      let offer: Offer | 'deadline' | undefined
+      if (!sameWant(state.inLine, want)) {
+        // Entering the line (or coming back from the queued workflow): one try before waiting.
+        offer = await seat.request(want, 'queue')
+        state.inLine = want
+      }
       state.phase = 'queued'
-      if (world.clock.now() >= nextAnnouncement) {
+      if (!offer && world.clock.now() >= nextAnnouncement) {
         nextAnnouncement = world.clock.now() + announceMs
-        const position = await place.position()
-        if (position !== undefined) {
+        const place = await seat.position()
+        if (place !== undefined) {
           await unhold()
-          ctx.emit({ type: 'queue', event: 'position', position, ...(team ? { team } : {}) })
-          const text = (teamSettings?.positionMessage ?? DEFAULT_POSITION_MESSAGE).replaceAll(
-            '{{position}}',
-            String(position),
-          )
-          await call.play({ say: text })
+          ctx.emit({ type: 'queue', event: 'position', position: place.position, ...(team ? { team } : {}) })
+          await call.play({ say: announcement(teamSettings, place.position, place.waitSeconds) })
         }
       }
-      await hold()
       const deadline = queued && !queuedRan ? enteredAt + (queued.waitSeconds ?? 0) * 1000 : Number.POSITIVE_INFINITY
-      const waiting = world.waitForAgent(forWhom, Math.min(deadline, nextAnnouncement), stop.signal)
-      // When the caller leaves first, the wait is aborted later and its rejection is of no interest.
-      waiting.catch(() => {})
-      const woke = await Promise.race([waiting, gone])
-      if (woke === 'deadline' && world.clock.now() < deadline) continue
-      if (woke === 'deadline' && queued) {
+      if (!offer) {
+        await hold()
+        const waiting = seat.wait(Math.min(deadline, nextAnnouncement), stop.signal)
+        // When the caller leaves first, the wait is aborted later and its rejection is of no interest.
+        waiting.catch(() => {})
+        offer = await Promise.race([waiting, gone])
+      }
+      if (offer === 'deadline' && world.clock.now() < deadline) continue
+      if (offer === 'deadline') {
+        if (!queued) continue
         queuedRan = true
         await unhold()
         // In the queued workflow the caller keeps its place but holds nobody back.
-        await place.update(forWhom, false)
-        known = { forWhom, waiting: false }
+        await seat.pause()
+        state.inLine = null
         ctx.emit({ type: 'queue', event: 'workflow', workflow: queued.name, ...(team ? { team } : {}) })
         const exit = await ctx.runWorkflow(queued)
         if (exit.kind === 'end') return exit
         continue
       }
-      const joined = place
-      // Hold music goes on until agents are reserved: a caller woken for nothing hears no break.
-      const result = await ringOnce(ctx, forWhom, undefined, {
-        beforeRing: unhold,
-        onAnswered: () => void joined.leave(),
-      })
+      // Hold music goes on until an agent is offered: a caller is never woken for nothing.
+      const result = await hunt(ctx, forWhom, { mode: 'queue', offer, hooks: { beforeRing: unhold } })
       if (result.outcome === 'answered') return { kind: 'end', outcome: 'connected', inbox: null }
     }
   } finally {
     stop.abort()
-    await place?.leave()
+    if (state.seat) await state.seat.leave()
+    state.inLine = null
     // An answered ring returns when the talk ends: the talk is not waiting.
     const waited = Math.max(0, (world.clock.now() - enteredAt) / 1000 - (state.talkSeconds - talkBefore))
     state.queueSeconds += waited

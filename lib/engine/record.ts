@@ -34,7 +34,7 @@ export type CallEvent =
   | { at: number; type: 'exhausted'; step: string; action: 'menu' | 'collect'; goto?: string }
   | { at: number; type: 'branch'; step: string; index: number; goto: string | null }
   | { at: number; type: 'goto'; step: string; goto: string }
-  | { at: number; type: 'assign'; step: string; team?: string; agent?: string }
+  | { at: number; type: 'assign'; step: string; team?: string; agent?: string; priority?: number }
   | { at: number; type: 'unassign'; step: string; what: 'team' | 'agent' | 'all' }
   | {
       at: number

@@ -13,7 +13,7 @@ import { CallEnded, type Call } from './call.js'
 import type { CallState, EventInput, Exit } from './context.js'
 import { waitInQueue } from './queue.js'
 import type { CallEvent, CallRecord } from './record.js'
-import { ringOnce, ringTarget } from './ring.js'
+import { hunt, ringTarget } from './ring.js'
 import type { World } from './world.js'
 
 export type RunOptions = {
@@ -52,6 +52,8 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
     phase: 'ivr',
     team: null,
     agent: null,
+    priority: 0,
+    inLine: null,
     tags: [],
     fields: {},
     sms: [],
@@ -104,7 +106,7 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
       emit({ type: 'hangup', by: 'workflow' })
       return { kind: 'end', outcome: 'hangup', inbox: null }
     }
-    const result = await ringOnce({ call, world, state, emit }, forWhom, undefined)
+    const result = await hunt({ call, world, state, emit }, forWhom, { mode: 'queue' })
     return result.outcome === 'answered' ? { kind: 'end', outcome: 'connected', inbox: null } : { kind: 'queue' }
   }
 
@@ -130,6 +132,8 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
       if (opts.fallbackPrompt) await call.play(opts.fallbackPrompt).catch(() => {})
     }
   }
+  // Whatever happened, the caller's place and any agent offered go back (idempotent after a normal end).
+  await state.seat?.leave().catch(() => {})
   if (!call.isEnded) await call.hangup()
 
   const record: CallRecord = {

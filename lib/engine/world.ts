@@ -14,33 +14,60 @@ export type Clock = {
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
-/** Who to ring now for a team or an agent, already reserved for this call. */
-export type RingPlan = {
-  targets: DialTarget[]
-  mode: 'simultaneous' | 'sequential'
-  legSeconds: number
-  /** One agent answered: the others are free at once, the answering one stays reserved while they talk. */
-  answered(agent: string): Promise<void>
-  /**
-   * Ends the reservation (after the bridge ends, or when ringing failed). Idempotent. `unanswered`: the ring
-   * ended with no answer or busy, so the agents rung rest for the world's retry delay before they ring again
-   * (a busy phone is not rung every second for the same queued caller).
-   */
-  release(unanswered?: boolean): Promise<void>
-}
-
 export type RingFor = { team: string } | { agent: string }
 
+/** What a caller asks the distributor for: whom, with what priority (higher first, then first come). */
+export type Want = { forWhom: RingFor; priority: number }
+
 /**
- * A caller's place in the queue, from entering it to leaving it. Agents are offered to queued callers
- * first come, first served (across routers on the database).
+ * An offer: the agent reserved for this caller to ring now (every free agent at once for a `simultaneous` team,
+ * else one), until the seat is told how the ring ended.
  */
-export type QueuePlace = {
-  /** Whom the caller waits for now, and whether it waits (false while the queued workflow runs). */
-  update(forWhom: RingFor, waiting: boolean): Promise<void>
-  /** 1 = the next caller offered an agent of that team (or that agent); undefined when not known. */
-  position(): Promise<number | undefined>
-  /** Leaves the queue (answered, hung up, ended by the queued workflow). Idempotent. */
+export type Offer = {
+  targets: DialTarget[]
+  /** How long to ring them: the team's `ringSeconds` (20 for an agent alone). */
+  ringSeconds: number
+}
+
+/** How the ring of an offer ended: what the agents' rest, wrap-up, counters and status follow from. */
+export type RingEnd =
+  | { outcome: 'answered'; agent: string; talkSeconds: number }
+  | { outcome: 'no-answer' | 'busy' | 'unavailable' | 'failed'; cause?: string }
+  /** The caller left while it rang, or the offer was never rung: the agents go back without rest. */
+  | { outcome: 'unused' }
+
+/**
+ * What becomes of the caller's place after a ring: ask for the next agent, other than the ones this hunt already
+ * rang (`try`: give up the place when there is none; `queue`: keep it), keep it as it is, or leave.
+ */
+export type After = ({ ask: 'try' | 'queue'; exclude: string[] } & Want) | 'stay' | 'leave'
+
+export type QueuePosition = {
+  /** 1 = the next caller offered an agent of that team (or that agent). */
+  position: number
+  /** The estimated wait in seconds, from the team's recent hand-offs; absent when there were too few. */
+  waitSeconds?: number
+}
+
+/**
+ * A caller's place with the distributor, from its first ring to the end of its call. Agents are offered one per
+ * caller (every free agent for a `simultaneous` team), to the callers in line by priority then arrival, across
+ * routers on the database. An offer can come while the caller is not waiting for one (a queued caller between two
+ * prompts): the seat keeps it for the next `wait`.
+ */
+export type Seat = {
+  /** Asks for an agent now: an offer when one is free and nobody waits ahead, else undefined (`queue`: the caller keeps its place in line; `try`: it gives it up). */
+  request(want: Want, mode: 'try' | 'queue'): Promise<Offer | undefined>
+  /** One of the offer's agents answered: the others go back now. */
+  answered(agent: string): Promise<void>
+  /** The ring of the current offer ended; then `after`: one round trip for both. */
+  finish(end: RingEnd, after: After): Promise<Offer | undefined>
+  /** Waits in line: an offer when one comes, 'deadline' at `until` (ms epoch). Rejects when `signal` aborts. */
+  wait(until: number, signal: AbortSignal): Promise<Offer | 'deadline'>
+  /** The caller keeps its place but holds nobody back (the queued workflow runs); an offer not rung goes back. */
+  pause(): Promise<void>
+  position(): Promise<QueuePosition | undefined>
+  /** The call's routing is over: leaves the line, giving back any offer. Idempotent; the seat is done. */
   leave(): Promise<void>
 }
 
@@ -53,15 +80,8 @@ export type World = {
   agent(name: string): Agent | undefined
   /** The contact for an E.164 number, if known. */
   contact(e164: string): Promise<Contact | undefined>
-  /** Picks and reserves the agents to ring for this call, in the team's strategy order. */
-  ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan>
-  /** The caller enters the queue for a team or an agent (it waits with `waitForAgent`). */
-  joinQueue(call: { id: string; caller: string }, forWhom: RingFor): Promise<QueuePlace>
-  /**
-   * Waits while the call is queued for a team or an agent: resolves 'maybe-free' when an agent may have
-   * become free (ring again), 'deadline' at `until` (ms epoch). Rejects when `signal` aborts.
-   */
-  waitForAgent(forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'>
+  /** The call's place with the distributor (made when it first asks for an agent). */
+  seat(call: { id: string; caller: string }): Seat
   /** The enabled `queued` workflow for a team (or the team-less default), if any. */
   queuedWorkflow(team: string | undefined): Workflow | undefined
   /** Queues an SMS for delivery (the outbox); never throws for the caller's sake. */

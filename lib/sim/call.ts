@@ -57,9 +57,27 @@ export class SimCall implements Call {
     this.#finish(cause)
   }
 
-  /** Whether ringing attempts are left in the script (the queue rings again only then). */
+  /** Whether the script has ringing results left. */
   get ringsLeft(): boolean {
     return this.#rings < this.scenario.connect.length
+  }
+
+  /** Ringing results the script has used so far. */
+  get ringsUsed(): number {
+    return this.#rings
+  }
+
+  /**
+   * The distributor is about to offer this caller an agent: the script's `none` (used up here) or its end says
+   * nobody is free; any other result is left for the ring. (`asked`: the caller asked just now; the simulator
+   * answers the same either way.)
+   */
+  nobodyFree(_asked = true): boolean {
+    const next = this.scenario.connect[this.#rings]
+    if (next === undefined) return true
+    if (next !== 'none') return false
+    this.#rings++
+    return true
   }
 
   #finish(cause: string): void {
@@ -109,7 +127,7 @@ export class SimCall implements Call {
         await this.#wait(BUSY_AFTER_S)
         return { outcome: 'busy', cause: 'USER_BUSY' }
       case 'no-answer':
-        await this.#wait(req.timeoutSeconds)
+        await this.#wait(req.ringSeconds)
         return { outcome: 'no-answer', cause: 'NO_ANSWER' }
       case 'answer': {
         await this.#wait(RING_BEFORE_ANSWER_S)

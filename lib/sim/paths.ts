@@ -5,8 +5,8 @@
  * Paths are found by running the real engine, not by reading the workflow: each run follows a
  * script of choices; at the first prompt or ringing the script does not cover, the search runs
  * again once per choice there (every menu target, no key; the form inputs of path-inputs.ts;
- * answered, not answered). The engine itself bounds each run (a menu plays at most `repeat` times
- * per visit, each try-connect rings once), so only loops through keys need a bound: a path may
+ * answered, nobody free). The engine itself bounds each run (a menu plays at most `repeat` times
+ * per visit, each try-connect runs once), so only loops through keys need a bound: a path may
  * enter a step at most `maxVisits` times. Around the search, the inputs that are not choices in a
  * call are varied: the time (open / closed for each schedule a branch reads), the caller and
  * dialled number (when conditions read them) and how long the caller waits in a queue (gives up
@@ -93,18 +93,23 @@ type Point = { kind: 'keys' | 'ring'; index: number; options: string[]; stepsSoF
 
 type Env = { at: number; atText: string; caller: string; dialed: string; queueWait: number }
 
-const RING_CHOICES: ConnectResult[] = ['answer', 'no-answer']
+/** When the distributor would offer the caller an agent: one answers, or nobody is free. */
+const RING_CHOICES: ConnectResult[] = ['answer', 'none']
 
-/** The Call of a search run: the simulator's, noting each key read and ringing as a choice point. */
+/**
+ * The Call of a search run: the simulator's, noting each key read and each offer the script does not cover as
+ * a choice point (hunting through a team after no answer leads to the same steps as nobody being free, so the
+ * choices are whether the caller is answered).
+ */
 class ExploringCall implements Call {
   readonly points: Point[] = []
   #keys = 0
-  #rings = 0
 
   constructor(
     private readonly sim: SimCall,
     private readonly optionsFor: (prompt: Prompt) => string[],
     private readonly stepsSoFar: () => number,
+    private readonly connectLength: number,
   ) {}
 
   get id() {
@@ -140,8 +145,21 @@ class ExploringCall implements Call {
     })
     return this.sim.readKeys(req)
   }
+  get ringsLeft(): boolean {
+    return this.sim.ringsLeft
+  }
+  /**
+   * The world would offer an agent: past the script's end, a choice point (nobody, for this run) when the caller
+   * asked; an agent freeing up while it waits is not a choice (`simulate` offers one only while results remain).
+   */
+  nobodyFree(asked: boolean): boolean {
+    const index = this.sim.ringsUsed
+    if (index < this.connectLength) return this.sim.nobodyFree()
+    if (asked && !this.points.some((p) => p.kind === 'ring' && p.index === index))
+      this.points.push({ kind: 'ring', index, options: RING_CHOICES, stepsSoFar: this.stepsSoFar() })
+    return true
+  }
   ring(req: RingRequest): Promise<RingResult> {
-    this.points.push({ kind: 'ring', index: this.#rings++, options: RING_CHOICES, stepsSoFar: this.stepsSoFar() })
     return this.sim.ring(req)
   }
   voicemail(req: VoicemailRequest): Promise<VoicemailResult> {
@@ -220,14 +238,15 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
     const clock = new VirtualClock(env.at)
     const world = new SimWorld(directory, clock, region)
     const sim = new SimCall('sim-0001', env.caller, env.dialed, clock, scenarioOf(keys, connect, env.queueWait))
-    world.call = sim
     let where = { workflow: workflow.name, step: '' }
     let steps = 0
     const call = new ExploringCall(
       sim,
       (prompt) => options(where.workflow, where.step, prompt),
       () => steps,
+      connect.length,
     )
+    world.call = call
     const record = await clock.drive(
       runCall({
         workflow,

@@ -115,6 +115,9 @@ const Collect = z.strictObject({
 
 const Branch = z.array(z.strictObject({ if: Condition.optional(), goto: StepName })).min(1)
 
+/** A caller's priority in the queue: higher is offered an agent first; first come, first served within one. */
+const Priority = z.number().int().min(-100).max(100)
+
 const Hangup = z
   .union([z.null(), z.strictObject({ inbox: z.boolean().default(false), message: Prompt.optional() })])
   .transform((v) => v ?? { inbox: false })
@@ -140,7 +143,10 @@ export const Action = z.union([
   z.strictObject({ collect: Collect }),
   z.strictObject({ branch: Branch }),
   z.strictObject({
-    assign: z.union([z.strictObject({ team: Name }), z.strictObject({ agent: Name })]),
+    assign: z.union([
+      z.strictObject({ team: Name, priority: Priority.optional() }),
+      z.strictObject({ agent: Name, priority: Priority.optional() }),
+    ]),
   }),
   z.strictObject({ unassign: z.enum(['team', 'agent', 'all']) }),
   z.strictObject({
@@ -220,16 +226,39 @@ export const Schedule = z.strictObject({
   holidays: z.array(z.iso.date()).default([]),
 })
 
+/** How a team picks the agent it offers a caller (docs/routing.md); `simultaneous` rings every free agent at once. */
+export const STRATEGIES = [
+  'simultaneous',
+  'sequential',
+  'round-robin',
+  'longest-idle',
+  'fewest-calls',
+  'least-talk-time',
+  'random',
+] as const
+export type Strategy = (typeof STRATEGIES)[number]
+
+/** After this many unanswered offers in a row an agent is set `away`. */
+const MaxNoAnswer = z.number().int().min(1).max(100)
+/** An agent is not offered a caller for this long after each call. */
+const WrapUp = Seconds(0, 3600)
+
 export const Team = z.strictObject({
   kind: z.literal('team'),
   name: Name,
   title: z.string().max(200).optional(),
-  strategy: z.enum(['simultaneous', 'sequential', 'round-robin', 'longest-idle']).default('simultaneous'),
+  strategy: z.enum(STRATEGIES).default('simultaneous'),
   ringSeconds: Seconds(5, 300).default(20),
+  /** The team's agents' wrap-up after each call (an agent's own `wrapUpSeconds` wins). */
+  wrapUpSeconds: WrapUp.optional(),
+  /** The team's agents go `away` after this many unanswered offers in a row (an agent's own `maxNoAnswer` wins). */
+  maxNoAnswer: MaxNoAnswer.optional(),
   /** While queued, the caller hears its place in line on entering the queue and then every this many seconds. */
   announcePositionSeconds: Seconds(10, 3600).optional(),
   /** What it hears; `{{position}}` is the number (default "대기 순번은 {{position}}번입니다."). */
   positionMessage: SafeText.refine((s) => s.includes('{{position}}'), 'must contain {{position}}').optional(),
+  /** Said after the position when the wait can be estimated; `{{wait}}` is the estimate in whole minutes. */
+  waitMessage: SafeText.refine((s) => s.includes('{{wait}}'), 'must contain {{wait}}').optional(),
 })
 
 export const DEFAULT_POSITION_MESSAGE = '대기 순번은 {{position}}번입니다.'
@@ -248,6 +277,10 @@ export const Agent = z.strictObject({
   dial: DialString,
   teams: z.array(Name).default([]),
   status: z.enum(['available', 'away', 'offline']).default('available'),
+  /** Wrap-up after each call, instead of the team's. */
+  wrapUpSeconds: WrapUp.optional(),
+  /** Unanswered offers in a row before the agent is set `away`, instead of the team's. */
+  maxNoAnswer: MaxNoAnswer.optional(),
 })
 
 export const Contact = z.strictObject({

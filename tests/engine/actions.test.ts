@@ -207,7 +207,7 @@ ${TEAMS}`,
   t.equal(r.outcome, 'abandoned')
 })
 
-t.test('sequential team rings agents in order; round robin rotates', async (t) => {
+t.test('a round-robin team offers one agent at a time, never an away one', async (t) => {
   const teams = `
 ---
 kind: team
@@ -229,11 +229,17 @@ name: a3
 dial: user/3@x
 teams: [rr]
 status: away`
-  const r = await run(`name: rr\nsteps:\n  A:\n    - assign: { team: rr }\n${teams}`, { connect: ['answer'] })
+  const r = await run(`name: rr\nsteps:\n  A:\n    - assign: { team: rr }\n${teams}`, {
+    connect: ['no-answer', 'no-answer', 'answer'],
+  })
   t.match(
-    r.events.find((e) => e.type === 'ring'),
-    { targets: ['a1', 'a2'], result: 'answered' },
-    'away agents are not rung',
+    r.events.filter((e) => e.type === 'ring'),
+    [
+      { targets: ['a1'], result: 'no-answer' },
+      { targets: ['a2'], result: 'no-answer' },
+      { targets: ['a1'], result: 'answered' },
+    ],
+    'a1, then a2, then (waiting in the queue) a1 again; a3 is away',
   )
 })
 

@@ -1,7 +1,7 @@
 /** No dead air: an internal failure plays the fallback prompt, hangs up and still leaves a record. */
 import t from 'tap'
 import { runCall } from '../../lib/engine/run.js'
-import type { RingFor, RingPlan } from '../../lib/engine/world.js'
+import type { Seat } from '../../lib/engine/world.js'
 import { SimCall } from '../../lib/sim/call.js'
 import { VirtualClock } from '../../lib/sim/clock.js'
 import { SimWorld } from '../../lib/sim/world.js'
@@ -9,8 +9,19 @@ import { directoryOf } from '../helpers/sim.js'
 import type { Prompt } from '../../lib/workflow/schema.js'
 
 class BrokenWorld extends SimWorld {
-  override async ringPlan(_callId: string, _forWhom: RingFor): Promise<RingPlan> {
-    throw new Error('database exploded')
+  override seat(): Seat {
+    const broken = async (): Promise<never> => {
+      throw new Error('database exploded')
+    }
+    return {
+      request: broken,
+      answered: broken,
+      finish: broken,
+      wait: broken,
+      pause: broken,
+      position: broken,
+      leave: broken,
+    }
   }
 }
 

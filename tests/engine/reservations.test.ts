@@ -43,12 +43,12 @@ const cases: Case[] = [
     agent: null,
   },
   {
-    name: 'busy then support answers at the end of the workflow',
+    name: 'busy, then support answers at the end of the workflow: bob, since alice rests after her busy ring',
     run: { keys: ['1', '123456#'], connect: ['busy', 'answer'] },
     outcome: 'connected',
     steps: ['A', 'B', 'D', 'F'],
     team: 'support',
-    agent: 'alice',
+    agent: 'bob',
   },
   {
     name: 'support is free after a wait in the queue',

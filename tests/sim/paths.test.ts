@@ -63,13 +63,13 @@ t.test('recipe ivr-experience-design: every path, each replayed through simulate
   t.equal(out.complete, true)
   t.same(summary(out.paths), [
     'hours main-menu general ⇒ connected | --at 2026-11-23T10:00:00+09:00 --keys 0 --connect answer',
-    'hours main-menu general ⇒ missed | --at 2026-11-23T10:00:00+09:00 --keys 0 --connect no-answer',
+    'hours main-menu general ⇒ missed | --at 2026-11-23T10:00:00+09:00 --keys 0 --connect none',
     'hours main-menu orders ⇒ connected | --at 2026-11-23T10:00:00+09:00 --keys 1 --connect answer',
-    'hours main-menu orders general ⇒ connected | --at 2026-11-23T10:00:00+09:00 --keys 1 --connect no-answer,answer',
-    'hours main-menu orders general ⇒ missed | --at 2026-11-23T10:00:00+09:00 --keys 1 --connect no-answer,no-answer',
+    'hours main-menu orders general ⇒ connected | --at 2026-11-23T10:00:00+09:00 --keys 1 --connect none,answer',
+    'hours main-menu orders general ⇒ missed | --at 2026-11-23T10:00:00+09:00 --keys 1 --connect none,none',
     'hours main-menu shipping ⇒ connected | --at 2026-11-23T10:00:00+09:00 --keys 2 --connect answer',
-    'hours main-menu shipping general ⇒ connected | --at 2026-11-23T10:00:00+09:00 --keys 2 --connect no-answer,answer',
-    'hours main-menu shipping general ⇒ missed | --at 2026-11-23T10:00:00+09:00 --keys 2 --connect no-answer,no-answer',
+    'hours main-menu shipping general ⇒ connected | --at 2026-11-23T10:00:00+09:00 --keys 2 --connect none,answer',
+    'hours main-menu shipping general ⇒ missed | --at 2026-11-23T10:00:00+09:00 --keys 2 --connect none,none',
     // 12:00 is the lunch break: the first closed instant after Monday 10:00.
     'hours closed ⇒ hangup | --at 2026-11-23T12:00:00+09:00',
   ])
@@ -83,12 +83,12 @@ t.test('recipe callback-when-busy: the queue and the queued workflow, each repla
   t.equal(out.workflow, 'support-line')
   t.same(summary(out.paths), [
     'A ⇒ connected | --connect answer',
-    'A ⇒ missed | --connect no-answer',
-    'A offer leave-message ⇒ voicemail | --keys 1 --connect no-answer --queue-wait 61',
+    'A ⇒ missed | --connect none',
+    'A offer leave-message ⇒ voicemail | --keys 1 --connect none --queue-wait 61',
     // The form's pattern 01[0-9]{8,9} gives the input; the end key is added.
-    'A offer callback ⇒ missed | --keys 2,0100000000# --connect no-answer --queue-wait 61',
-    'A offer callback keep-waiting ⇒ missed | --keys 2,_,_ --connect no-answer --queue-wait 61',
-    'A offer keep-waiting ⇒ missed | --keys 3 --connect no-answer --queue-wait 61',
+    'A offer callback ⇒ missed | --keys 2,0100000000# --connect none --queue-wait 61',
+    'A offer callback keep-waiting ⇒ missed | --keys 2,_,_ --connect none --queue-wait 61',
+    'A offer keep-waiting ⇒ missed | --keys 3 --connect none --queue-wait 61',
   ])
   t.same(
     out.paths.map((p) => p.inbox),
@@ -181,9 +181,9 @@ name: third
     r.paths.map((p) => [p.steps.join(' '), p.outcome, p.team, p.inputs.connect]),
     [
       ['A', 'connected', 'first', 'answer'],
-      ['A B', 'connected', 'second', 'no-answer,answer'],
-      ['A B C', 'connected', 'third', 'no-answer,no-answer,answer'],
-      ['A B C', 'missed', 'third', 'no-answer,no-answer,no-answer'],
+      ['A B', 'connected', 'second', 'none,answer'],
+      ['A B C', 'connected', 'third', 'none,none,answer'],
+      ['A B C', 'missed', 'third', 'none,none,none'],
     ],
   )
 })

@@ -33,7 +33,7 @@ t.test('shape mistakes fail it', async (t) => {
     { name: 'x', steps: { A: [{ bogus: {} }] } },
     { name: 'x', steps: { A: [{ menu: { prompt: { say: 'hi' }, options: { '1': 'A' }, timeoutSeconds: 0 } }] } },
     { name: 'x', steps: { A: [{ branch: [{ if: { field: { name: 'f', equal: '1' } }, goto: 'A' }] }] } },
-    { kind: 'team', name: 'support', strategy: 'random' },
+    { kind: 'team', name: 'support', strategy: 'loudest' },
     { kind: 'robot', name: 'r2' },
     { kind: 'schedule', name: 's', timezone: 'UTC', weekly: { someday: [] } },
   ]

@@ -1,10 +1,11 @@
 /**
- * Try connect: ring the assigned agent or team now. Answered → the call is connected and the
- * workflow is over. Otherwise → `otherwise`, or the queue when there is none. Each try-connect
- * runs at most once per call; met again, it is skipped as if nobody answered.
+ * Try connect: hunt for an agent of the assigned team (or the assigned agent) now, within the action's
+ * `timeoutSeconds` when it has one. Answered → the call is connected and the workflow is over. Otherwise →
+ * `otherwise`, or the queue when there is none (the caller keeps the place it took when it first asked). Each
+ * try-connect runs at most once per call; met again, it is skipped as if nobody answered.
  */
 import type { ActionContext, Next } from '../context.js'
-import { ringOnce, ringTarget } from '../ring.js'
+import { hunt, ringTarget } from '../ring.js'
 
 export async function connect(
   c: { timeoutSeconds?: number | undefined; otherwise?: string | undefined },
@@ -24,7 +25,10 @@ export async function connect(
     return failed
   }
   ctx.state.triedConnects.add(key)
-  const result = await ringOnce(ctx, forWhom, c.timeoutSeconds)
+  const result = await hunt(ctx, forWhom, {
+    ...(c.timeoutSeconds === undefined ? {} : { timeoutSeconds: c.timeoutSeconds }),
+    mode: c.otherwise ? 'try' : 'queue',
+  })
   if (result.outcome === 'answered') return { kind: 'end', outcome: 'connected', inbox: null }
   return failed
 }
