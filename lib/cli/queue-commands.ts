@@ -6,17 +6,22 @@ import { jsonOption, printJson, printTable, storeCommand, withStore, type StoreO
 export function registerQueueCommands(program: Command): void {
   const queue = program.command('queue').description('callers waiting for an agent')
   jsonOption(
-    storeCommand(queue, 'list', 'list the queued callers, oldest first: whom they wait for, since when, where'),
+    storeCommand(
+      queue,
+      'list',
+      'list the callers in line, in the order they are offered agents (ringing first, then priority, then arrival)',
+    ),
   ).action(async (opts: StoreOptions) => {
     const list = await withStore(opts, (store) => listQueue(store.db))
     if (opts.json) printJson(list)
     else if (list.length === 0) process.stdout.write('nobody is queued\n')
     else
       printTable(
-        ['FOR', 'POS', 'CALLER', 'SINCE', 'WAIT', 'STATE', 'ROUTER', 'CALL'],
+        ['FOR', 'POS', 'PRIO', 'CALLER', 'SINCE', 'WAIT', 'STATE', 'ROUTER', 'CALL'],
         list.map((q) => [
           q.team === null ? `agent ${q.agent}` : `team ${q.team}`,
-          q.position,
+          q.position ?? '-',
+          q.priority,
           q.caller,
           q.enqueuedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
           `${Math.round(q.waitSeconds)}s`,

@@ -20,6 +20,7 @@ import { createLogger } from '../log.js'
 import { Health, type Check } from '../metrics/health.js'
 import { startMetricsServer, type MetricsServer } from '../metrics/http.js'
 import { Metrics, type MetricSources } from '../metrics/registry.js'
+import type { AgentNotice } from '../routing/ledger.js'
 import { toE164 } from '../phone/e164.js'
 import { findRecipe } from '../recipes.js'
 import { EslServer, type ServerOptions } from '../server/esl-server.js'
@@ -63,7 +64,24 @@ type Routing = {
   close(): Promise<void>
 }
 
-async function fileRouting(files: string[], opts: Options, config: Config, log: Logger): Promise<Routing> {
+/** The distributor's word on an agent: set away after unanswered offers, or skipped while unreachable. */
+function logNotice(log: Logger, n: AgentNotice): void {
+  if (n.kind === 'away')
+    log.warn({ agent: n.agent, noAnswers: n.noAnswers }, 'agent set away after unanswered offers in a row')
+  else
+    log.warn(
+      { agent: n.agent, cause: n.cause, until: new Date(n.untilMs).toISOString() },
+      'agent unreachable: skipped until then',
+    )
+}
+
+async function fileRouting(
+  files: string[],
+  opts: Options,
+  config: Config,
+  log: Logger,
+  metrics?: Metrics,
+): Promise<Routing> {
   const directory = await validDirectory(files, config.region)
   const bindings = new Map<string, string>()
   for (const b of opts.bind) {
@@ -83,6 +101,11 @@ async function fileRouting(files: string[], opts: Options, config: Config, log: 
     clock: systemClock,
     region: config.region,
     retryDelaySeconds: config.retryDelaySeconds,
+    unreachableSeconds: config.unreachableSeconds,
+    onNotice: (notice) => {
+      logNotice(log, notice)
+      metrics?.agentNotice(notice)
+    },
     record: async (call) => void (await sink.write(`${JSON.stringify(call)}\n`)),
     sendSms: async (sms) => log.info({ call: sms.callId, to: sms.to }, 'sms (no provider configured: logged only)'),
   })
@@ -145,6 +168,11 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
       log,
       leaseSeconds: config.leaseSeconds,
       retryDelaySeconds: config.retryDelaySeconds,
+      unreachableSeconds: config.unreachableSeconds,
+      onNotice: (notice) => {
+        logNotice(log, notice)
+        metrics?.agentNotice(notice)
+      },
       ...(metrics ? { onQuery: (op: string, seconds: number) => metrics.query(op, seconds) } : {}),
     })
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {
@@ -225,7 +253,7 @@ export function registerServeCommand(program: Command): void {
       try {
         routing =
           files.length > 0
-            ? await fileRouting(files, opts, config, log)
+            ? await fileRouting(files, opts, config, log, metrics)
             : await storeRouting(opts, config, log, metrics)
       } catch (err) {
         await metricsServer?.close()

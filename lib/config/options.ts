@@ -3,6 +3,7 @@
  * default, whether it is secret, and what it does. The flags, `config print`, the loader and the
  * table in docs/operations.md all come from here.
  */
+import { DEFAULT_RETRY_DELAY_SECONDS, DEFAULT_UNREACHABLE_SECONDS } from '../routing/ledger.js'
 import { DEFAULT_ALLOW } from '../server/allow-list.js'
 import { DEFAULT_DATA_DIR, DEFAULT_SPOOL_DIR } from '../store/config.js'
 import { DEFAULT_BACKOFF } from '../sms/backoff.js'
@@ -90,15 +91,23 @@ export const OPTIONS = {
     parse: p.integer(3, 3600),
     default: 60,
     description:
-      "how long an agent's reservation and a queued caller's place last unless this router renews them: after a router dies, its agents are free again within this time",
+      "how long an agent's reservation lasts unless this router renews it: after a router dies, the agents it held are free again within this time (its callers in line stop counting within seconds)",
   }),
   retryDelaySeconds: option({
     flag: '--retry-delay-seconds <s>',
     env: 'IVR_RETRY_DELAY_SECONDS',
     parse: p.integer(0, 3600),
-    default: 10,
+    default: DEFAULT_RETRY_DELAY_SECONDS,
     description:
-      'after a ring goes unanswered or busy, how long its agents rest before they ring again (0: at once); `agent status NAME available` ends the rest',
+      'after a ring goes unanswered, busy or failed, how long its agent rests before it is offered a caller again (0: at once); `agent status NAME available` ends the rest',
+  }),
+  unreachableSeconds: option({
+    flag: '--unreachable-seconds <s>',
+    env: 'IVR_UNREACHABLE_SECONDS',
+    parse: p.integer(0, 86400),
+    default: DEFAULT_UNREACHABLE_SECONDS,
+    description:
+      'after a ring cannot reach an agent at all (not registered, no route), how long it is skipped (`agent list` shows why); `agent status NAME available` ends it',
   }),
   holdMusic: option({
     flag: '--hold-music <uri>',

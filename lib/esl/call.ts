@@ -53,6 +53,13 @@ export type ChannelInfo = { uuid: string; caller: string; callerName: string; di
 
 const UUID = /^[0-9A-Za-z-]{1,64}$/
 
+/** What the caller hears on hold when the hold music will not play: a short tone every five seconds. */
+export const HOLD_TONE = 'tone_stream://%(1000,4000,425);loops=-1'
+/** A hold playback ending sooner than this did not really play. */
+const QUICK_END_MS = 1000
+/** How long a break may take to end the hold playback before it is sent again. */
+const BREAK_WAIT_MS = 1000
+
 /** When FreeSWITCH fired the event (ms), from its own clock: talk time is measured on the switch. */
 function eventTime(e: ChannelEvent): number | undefined {
   const us = Number(e.text('Event-Date-Timestamp'))
@@ -71,8 +78,10 @@ export class EslCall implements Call {
   readonly callerName: string
   readonly dialed: string
   readonly ended: Promise<{ cause: string }>
-  #preparedBridge = false
-  #hold: Promise<unknown> | undefined
+  #prepared = false
+  /** Hold music: while `#holding`, a loop keeps a playback going. */
+  #holding = false
+  #hold: Promise<void> | undefined
   readonly #now: () => number
 
   constructor(
@@ -124,19 +133,31 @@ export class EslCall implements Call {
     return readDigitsResult((name) => done.variableText(name), req)
   }
 
-  async ring(req: RingRequest): Promise<RingResult> {
-    if (req.targets.length === 0) return { outcome: 'unavailable', cause: 'NO_AGENT_AVAILABLE' }
-    if (this.session.isEnded) throw new CallEnded()
-    if (!this.#preparedBridge) {
-      // Without continue_on_fail most failures hang the caller up (fixture bridge_nocof-plain);
-      // hangup_after_bridge=false keeps the call ours after the agent hangs up, to record it.
+  /**
+   * Once per call, before the first ring or hold music: without continue_on_fail most failures hang the caller up
+   * (fixture bridge_nocof-plain); hangup_after_bridge=false keeps the call ours after the agent hangs up, to
+   * record it; the caller hears the hold music while agents ring; and `*` no longer ends a playback (it ends
+   * hold music by default: fixture moh_star), so a caller pressing keys on hold keeps hearing it.
+   */
+  async #prepare(): Promise<void> {
+    if (this.#prepared) return
+    try {
       await this.session.api(
         'uuid_setvar_multi',
         this.id,
-        `continue_on_fail=true;hangup_after_bridge=false;transfer_ringback=${this.opts.holdMusic}`,
+        `continue_on_fail=true;hangup_after_bridge=false;transfer_ringback=${this.opts.holdMusic};playback_terminators=none`,
       )
-      this.#preparedBridge = true
+    } catch (err) {
+      if (err instanceof SessionClosed) throw new CallEnded('socket closed')
+      throw err
     }
+    this.#prepared = true
+  }
+
+  async ring(req: RingRequest): Promise<RingResult> {
+    if (req.targets.length === 0) return { outcome: 'unavailable', cause: 'NO_AGENT_AVAILABLE' }
+    if (this.session.isEnded) throw new CallEnded()
+    await this.#prepare()
     let bridgedAt: number | undefined
     let whoAnswered: Promise<string | undefined> | undefined
     const stop = this.session.on('CHANNEL_BRIDGE', (e) => {
@@ -251,19 +272,55 @@ export class EslCall implements Call {
 
   async startHold(): Promise<void> {
     if (this.session.isEnded) throw new CallEnded()
-    const hold = this.session.execute('playback', this.opts.holdMusic)
-    hold.catch(() => {})
-    this.#hold = hold
+    if (this.#holding) return
+    await this.#prepare()
+    this.#holding = true
+    this.#hold = this.#holdLoop()
+  }
+
+  /**
+   * Plays the hold music for as long as the caller holds: a playback that ends anyway (a file that ran out, a
+   * stream that is missing, a key if terminators were on) starts again, and one that ends at once twice in a row
+   * gives way to a comfort tone, so the caller never hears silence.
+   */
+  async #holdLoop(): Promise<void> {
+    let source = this.opts.holdMusic
+    let quick = 0
+    while (this.#holding && !this.session.isEnded) {
+      const started = this.#now()
+      let done: ChannelEvent
+      try {
+        done = await this.session.execute('playback', source)
+      } catch {
+        return
+      }
+      if (!this.#holding) return
+      const missing = done.text('Application-Response') === 'FILE NOT FOUND'
+      quick = missing || this.#now() - started < QUICK_END_MS ? quick + 1 : 0
+      if (quick >= 2) {
+        if (source === HOLD_TONE) return
+        source = HOLD_TONE
+        quick = 0
+      }
+    }
   }
 
   async stopHold(): Promise<void> {
-    const hold = this.#hold
-    if (!hold) return
+    if (!this.#holding) return
+    this.#holding = false
+    const loop = this.#hold
     this.#hold = undefined
-    if (this.session.isEnded) return
-    // Stops the playback on this channel (fixture break_moh); its EXECUTE_COMPLETE then arrives.
-    await this.session.api('uuid_break', this.id, 'all')
-    await Promise.race([hold.catch(() => {}), this.session.ended])
+    // Stops the playback on this channel (fixture break_moh); its EXECUTE_COMPLETE then arrives. A playback the
+    // loop started just as it was stopped may not have begun when the break arrived: break it again.
+    for (let tries = 0; tries < 3 && !this.session.isEnded; tries++) {
+      await this.session.api('uuid_break', this.id, 'all')
+      const stopped = await Promise.race([
+        loop?.then(() => true),
+        this.session.ended.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), BREAK_WAIT_MS).unref()),
+      ])
+      if (stopped) return
+    }
   }
 
   async hangup(cause = 'NORMAL_CLEARING'): Promise<void> {

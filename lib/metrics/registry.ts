@@ -6,6 +6,7 @@
  * agent statuses, query kinds; never numbers or call ids.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { AgentNotice } from '../routing/ledger.js'
 import type { CallRecord } from '../engine/record.js'
 import type { EslTiming } from '../esl/session.js'
 import type { QueueStat } from '../routing/queue-stats.js'
@@ -43,6 +44,8 @@ export class Metrics {
   readonly #query: Histogram<'op'>
   readonly #smsSent: Counter
   readonly #smsFailed: Counter
+  readonly #agentsAway: Counter
+  readonly #agentsUnreachable: Counter<'cause'>
   #agentsRead: Promise<{ byStatus: Record<string, number>; onCall: number } | undefined> | undefined
 
   /** For EslServer: both histograms fed by the session. */
@@ -158,6 +161,17 @@ export class Metrics {
       help: 'SMS that failed for good (no more attempts)',
       registers,
     })
+    this.#agentsAway = new Counter({
+      name: 'ivr_agent_auto_away_total',
+      help: 'agents set away by the router after maxNoAnswer unanswered offers in a row',
+      registers,
+    })
+    this.#agentsUnreachable = new Counter({
+      name: 'ivr_agent_unreachable_total',
+      help: 'rings that could not reach the agent at all, by FreeSWITCH cause (the agent is skipped for a while)',
+      labelNames: ['cause'],
+      registers,
+    })
     const think = this.#think
     const roundTrip = this.#roundTrip
     this.esl = { think: (s) => think.observe(s), commandRoundTrip: (s) => roundTrip.observe(s) }
@@ -172,6 +186,12 @@ export class Metrics {
   /** One database call of `op` took `seconds` (StoreWorld's onQuery). */
   query(op: string, seconds: number): void {
     this.#query.observe({ op }, seconds)
+  }
+
+  /** The distributor set an agent away, or found one unreachable (the world's onNotice). */
+  agentNotice(notice: AgentNotice): void {
+    if (notice.kind === 'away') this.#agentsAway.inc()
+    else this.#agentsUnreachable.inc({ cause: notice.cause })
   }
 
   /** For the SMS worker: one message sent, or failed for good. */

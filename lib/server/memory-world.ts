@@ -1,51 +1,45 @@
 /**
- * The World of `serve` on workflow files alone (no database): the directory in memory, agents
- * reserved in this process while they ring or talk, queued callers woken when an agent is released.
- * Agents go to queued callers first come, first served, by the same rule as the store's world
- * (lib/store/reservations.ts). One router process only; the store's world shares both across routers.
+ * The World of `serve` on workflow files alone (no database): the directory in memory and the distributor on
+ * a memory ledger (lib/routing): one agent offered per caller (every free one for a ring-all team), callers in
+ * line by priority then arrival, agents resting after a ring that failed and after each call's wrap-up. One
+ * router process only; the store's world shares all of it across routers.
  */
 import type { CallRecord } from '../engine/record.js'
-import type { Clock, QueuePlace, RingFor, RingPlan, World } from '../engine/world.js'
+import type { Clock, RingFor, Seat, World } from '../engine/world.js'
 import { toE164 } from '../phone/e164.js'
-import { QueueArrivals, queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
-import { queueWait, type QueueWaiter } from '../routing/queue-wait.js'
-import { newStrategyMemory, ringOrder } from '../routing/strategy.js'
+import { Distributor } from '../routing/distributor.js'
+import { DEFAULT_UNREACHABLE_SECONDS, type AgentNotice } from '../routing/ledger.js'
+import { MemoryLedger } from '../routing/memory-ledger.js'
+import { queueStatsOf, type QueueStat } from '../routing/queue-stats.js'
 import type { Directory } from '../workflow/directory.js'
 import type { Agent, Contact, Schedule, Team, Workflow } from '../workflow/schema.js'
-
-/** A queued caller rings again at least this often, even when no agent was released. */
-export const QUEUE_RETRY_MS = 10_000
-
-type Entry = { forWhom: RingFor; seq: number; waiting: boolean }
-
-const sameTarget = (a: RingFor, b: RingFor) =>
-  'agent' in a ? 'agent' in b && a.agent === b.agent : 'team' in b && a.team === b.team
 
 export type MemoryWorldOptions = {
   clock: Clock
   region: string
   record(call: CallRecord): Promise<void>
   sendSms(sms: { callId: string; to: string; text: string }): Promise<void>
-  /** After a ring ends unanswered (no answer, busy), its agents are not rung again for this long. Default 0. */
+  /** After a ring ends unanswered, busy or failed, its agent is not offered again for this long. Default 0 (`serve` passes its setting, `simulate` the default). */
   retryDelaySeconds?: number
+  /** After a ring that could not reach the agent at all (not registered, no route). Default 60. */
+  unreachableSeconds?: number
+  /** Something happened to an agent that operators should hear of. */
+  onNotice?(notice: AgentNotice): void
+  /** For `random` teams (tests pass a seeded one). */
+  random?: () => number
+  /** Whether a caller may be offered an agent now (the simulator's script); default always. */
+  available?: (callId: string, asked: boolean) => boolean
 }
 
 export class MemoryWorld implements World {
   readonly clock: Clock
   readonly region: string
+  readonly ledger: MemoryLedger
+  readonly distributor: Distributor
   readonly #schedules: Map<string, Schedule>
   readonly #teams: Map<string, Team>
   readonly #agents: Map<string, Agent>
   readonly #contacts: Map<string, Contact>
-  readonly #busy = new Map<string, string>()
-  readonly #waiters = new Set<QueueWaiter & { forWhom: RingFor; since: number }>()
-  readonly #arrivals = new QueueArrivals()
-  readonly #memory = newStrategyMemory()
-  /** The queue: call id → whom it waits for, in arrival order (`seq`). */
-  readonly #queue = new Map<string, Entry>()
-  #seq = 0
-  /** Agents who did not answer (or were busy) rest until then, epoch ms (`retryDelaySeconds`). */
-  readonly #restUntil = new Map<string, number>()
 
   constructor(
     private readonly directory: Directory,
@@ -57,6 +51,23 @@ export class MemoryWorld implements World {
     this.#teams = new Map(directory.teams.map((t) => [t.name, t]))
     this.#agents = new Map(directory.agents.map((a) => [a.name, a]))
     this.#contacts = new Map(directory.contacts.map((c) => [toE164(c.number, opts.region) ?? c.number, c]))
+    this.ledger = new MemoryLedger(directory.teams, directory.agents, {
+      clock: opts.clock,
+      retryDelaySeconds: opts.retryDelaySeconds ?? 0,
+      unreachableSeconds: opts.unreachableSeconds ?? DEFAULT_UNREACHABLE_SECONDS,
+      ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.available ? { available: opts.available } : {}),
+    })
+    this.distributor = new Distributor(this.ledger, {
+      clock: opts.clock,
+      ringSeconds: (forWhom) => this.ringSeconds(forWhom),
+      ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
+    })
+  }
+
+  /** How long an offer rings: the team's `ringSeconds`, 20 for an agent alone. */
+  ringSeconds(forWhom: RingFor): number {
+    return ('team' in forWhom ? this.#teams.get(forWhom.team)?.ringSeconds : undefined) ?? 20
   }
 
   schedule(name: string) {
@@ -72,98 +83,13 @@ export class MemoryWorld implements World {
     return this.#contacts.get(e164)
   }
 
-  #free(agent: Agent | undefined, callId: string): agent is Agent {
-    return (
-      agent !== undefined &&
-      agent.status === 'available' &&
-      !this.#busy.has(agent.name) &&
-      (this.#restUntil.get(agent.name) ?? 0) <= this.clock.now() &&
-      !this.#owed(agent, callId)
-    )
+  seat(call: { id: string; caller: string }): Seat {
+    return this.distributor.seat(call)
   }
 
-  /** A caller queued before this call (which, not queued, is the newest) still waits for this agent. */
-  #owed(agent: Agent, callId: string): boolean {
-    const mine = this.#queue.get(callId)?.seq ?? Number.POSITIVE_INFINITY
-    const holding = new Set(this.#busy.values())
-    for (const [id, e] of this.#queue) {
-      if (id === callId || !e.waiting || e.seq > mine || holding.has(id)) continue
-      if ('agent' in e.forWhom ? e.forWhom.agent === agent.name : agent.teams.includes(e.forWhom.team)) return true
-    }
-    return false
-  }
-
-  #wakeAll(): void {
-    for (const waiter of [...this.#waiters]) waiter.wake()
-  }
-
-  async ringPlan(callId: string, forWhom: RingFor): Promise<RingPlan> {
-    const team = 'team' in forWhom ? this.#teams.get(forWhom.team) : undefined
-    const order =
-      'agent' in forWhom
-        ? {
-            agents: [this.#agents.get(forWhom.agent)].filter((a) => this.#free(a, callId)),
-            mode: 'simultaneous' as const,
-          }
-        : ringOrder(
-            team,
-            this.directory.agents.filter((a) => a.teams.includes(forWhom.team) && this.#free(a, callId)),
-            this.#memory,
-          )
-    for (const a of order.agents) this.#busy.set(a.name, callId)
-    let released = false
-    const free = (keep?: string) => {
-      for (const a of order.agents) if (a.name !== keep && this.#busy.get(a.name) === callId) this.#busy.delete(a.name)
-      this.#wakeAll()
-    }
-    return {
-      targets: order.agents.map((a) => ({ agent: a.name, dial: a.dial })),
-      mode: order.mode,
-      legSeconds: team?.ringSeconds ?? 20,
-      answered: async (agent) => {
-        if (!released) free(agent)
-      },
-      release: async (unanswered) => {
-        if (released) return
-        released = true
-        const rest = (this.opts.retryDelaySeconds ?? 0) * 1000
-        if (unanswered && rest > 0) for (const a of order.agents) this.#restUntil.set(a.name, this.clock.now() + rest)
-        free()
-      },
-    }
-  }
-
-  async joinQueue(call: { id: string }, forWhom: RingFor): Promise<QueuePlace> {
-    const id = call.id
-    this.#queue.set(id, { forWhom, seq: this.#seq++, waiting: true })
-    return {
-      update: async (next, waiting) => {
-        const entry = this.#queue.get(id)
-        if (!entry) return
-        const heldBack = entry.waiting && !waiting
-        this.#queue.set(id, { ...entry, forWhom: next, waiting })
-        if (heldBack) this.#wakeAll()
-      },
-      position: async () => {
-        const entry = this.#queue.get(id)
-        if (!entry) return undefined
-        return [...this.#queue.values()].filter((e) => sameTarget(e.forWhom, entry.forWhom) && e.seq <= entry.seq)
-          .length
-      },
-      leave: async () => {
-        if (this.#queue.delete(id)) this.#wakeAll()
-      },
-    }
-  }
-
-  waitForAgent(forWhom: RingFor, until: number, signal: AbortSignal): Promise<'maybe-free' | 'deadline'> {
-    const waiter = { forWhom, since: this.#arrivals.since(signal, this.clock.now()) }
-    return queueWait({ clock: this.clock, waiters: this.#waiters, waiter, until, retryMs: QUEUE_RETRY_MS, signal })
-  }
-
-  /** Callers queued in this process, per team (metrics). */
+  /** Callers waiting in line in this process, per team (metrics). */
   queueStats(): QueueStat[] {
-    return queueStatsOf(this.#teams.keys(), this.#waiters, this.clock.now())
+    return queueStatsOf(this.#teams.keys(), this.distributor.inLine(), this.clock.now())
   }
 
   queuedWorkflow(team: string | undefined): Workflow | undefined {
@@ -176,7 +102,10 @@ export class MemoryWorld implements World {
   }
 
   async record(call: CallRecord) {
-    if (call.agent) this.#memory.lastCallEnd.set(call.agent, call.endedAt)
     await this.opts.record(call)
+  }
+
+  close(): void {
+    this.distributor.close()
   }
 }

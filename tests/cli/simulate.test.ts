@@ -38,7 +38,7 @@ t.test('--json prints the contract object', async (t) => {
     outcome: 'connected',
     inbox: null,
     team: 'support',
-    agent: 'alice',
+    agent: 'bob',
     tags: ['reservation'],
     fields: { reservationNo: '123456' },
     sms: [],

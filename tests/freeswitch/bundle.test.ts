@@ -82,21 +82,16 @@ t.test('the dialplan sets none of the variables the router sets on each call', a
   const call = readFileSync(join(packageRoot, 'lib', 'esl', 'call.ts'), 'utf8')
   const setvar = /`(continue_on_fail=[^`]*)`/.exec(call)?.[1]
   t.ok(setvar, 'the uuid_setvar_multi the router sends before ringing')
-  const dial = dialString(
-    {
-      targets: [{ agent: 'alice', dial: 'user/1001' }],
-      mode: 'simultaneous',
-      timeoutSeconds: 20,
-      legSeconds: 20,
-    } as never,
-    '+821012345678',
-  )
+  const dial = dialString({ targets: [{ agent: 'alice', dial: 'user/1001' }], ringSeconds: 20 }, '+821012345678')
   const owned = new Set([
     ...setvar!.split(';').map((pair) => pair.split('=')[0]!),
     ...[...dial.matchAll(/[{,[]([a-z_]+)=/g)].map((m) => m[1]!),
   ])
   t.ok(
-    owned.has('hangup_after_bridge') && owned.has('leg_timeout') && owned.has('ignore_early_media'),
+    owned.has('hangup_after_bridge') &&
+      owned.has('playback_terminators') &&
+      owned.has('originate_timeout') &&
+      owned.has('ivr_agent'),
     [...owned].join(' '),
   )
   const dialplan = parser.parse(read('dialplan', 'ivr-router.xml'))

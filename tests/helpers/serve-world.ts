@@ -1,4 +1,5 @@
 /** Test helper: the real server over inline YAML with its MemoryWorld at hand, and a way to know a caller is queued. */
+import { once } from 'node:events'
 import type { ServerOptions } from '../../lib/server/esl-server.js'
 import { fileCandidates } from '../../lib/server/file-candidates.js'
 import { MemoryWorld } from '../../lib/server/memory-world.js'
@@ -28,11 +29,5 @@ export async function serveWorld(
     },
     ...extra,
   })
-  const wait = world.waitForAgent.bind(world)
-  const waiters: (() => void)[] = []
-  world.waitForAgent = (...args) => {
-    for (const w of waiters.splice(0)) w()
-    return wait(...args)
-  }
-  return { s, world, queued: () => new Promise<void>((resolve) => waiters.push(resolve)) }
+  return { s, world, queued: async () => void (await once(world.distributor, 'waiting')) }
 }

@@ -7,7 +7,7 @@ import type { CallRecord } from '../../lib/engine/record.js'
 import { Media } from '../../lib/esl/media.js'
 import { EslServer, type ServerOptions } from '../../lib/server/esl-server.js'
 import { fileCandidates } from '../../lib/server/file-candidates.js'
-import { MemoryWorld } from '../../lib/server/memory-world.js'
+import { MemoryWorld, type MemoryWorldOptions } from '../../lib/server/memory-world.js'
 import { resolveWorkflow } from '../../lib/server/resolve.js'
 import { systemClock } from '../../lib/server/system-clock.js'
 import { FakeFreeSwitch, type CallResult, type CallScript } from '../../lib/testing/fake-freeswitch/index.js'
@@ -26,16 +26,21 @@ export type Served = {
   close(): Promise<void>
 }
 
-export async function serve(yamlText: string, extra: Partial<ServerOptions> = {}): Promise<Served> {
+export async function serve(
+  yamlText: string,
+  extra: Partial<ServerOptions> = {},
+  worldOptions: Partial<MemoryWorldOptions> = {},
+): Promise<Served & { world: MemoryWorld }> {
   const directory = directoryOf(yamlText)
   const world = new MemoryWorld(directory, {
     clock: systemClock,
     region: 'KR',
     record: async () => {},
     sendSms: async () => {},
+    ...worldOptions,
   })
   const candidates = fileCandidates(directory.workflows, new Map())
-  return serveWith({
+  const served = await serveWith({
     world,
     resolve: async (facts) => {
       const workflow = await resolveWorkflow(candidates, facts, world)
@@ -43,6 +48,7 @@ export async function serve(yamlText: string, extra: Partial<ServerOptions> = {}
     },
     ...extra,
   })
+  return { ...served, world }
 }
 
 /** The server over any world (the store's, in the end-to-end tests); `onCall` collects the records. */

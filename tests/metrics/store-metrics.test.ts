@@ -37,9 +37,10 @@ status: away
     spoolDepth: () => world.spoolDepth(),
     agents: () => agentCounts(store.db),
   }
-  const plan = await world.ringPlan('call-1', { team: 'support' })
+  const seat = world.seat({ id: 'call-1', caller: '' })
+  const offer = await seat.request({ forWhom: { team: 'support' }, priority: 0 }, 'queue')
   t.same(
-    plan.targets.map((x) => x.agent),
+    offer?.targets.map((x) => x.agent),
     ['alice'],
   )
   await world.record(callRecord('call-1'))
@@ -49,16 +50,16 @@ status: away
   t.equal(value(samples, 'ivr_agents', { status: 'away' }), 1)
   t.equal(value(samples, 'ivr_agents', { status: 'offline' }), 0, 'a status nobody has shows 0')
   t.equal(value(samples, 'ivr_agents_on_call'), 1, 'alice is reserved for call-1')
-  t.equal(value(samples, 'ivr_db_query_seconds_count', { op: 'reserve' }), 1)
+  t.equal(value(samples, 'ivr_db_query_seconds_count', { op: 'route' }), 1)
   t.equal(value(samples, 'ivr_db_query_seconds_count', { op: 'record' }), 1)
   t.ok(value(samples, 'ivr_db_query_seconds_sum', { op: 'record' })! > 0)
   t.equal(value(samples, 'ivr_spool_depth'), 0)
   t.equal(value(samples, 'ivr_queue_length', { team: 'support' }), 0)
 
-  await plan.release()
+  await seat.leave()
   const after = parseSamples(await metrics.registry.metrics())
   t.equal(value(after, 'ivr_agents_on_call'), 0, 'released')
-  t.equal(value(after, 'ivr_db_query_seconds_count', { op: 'release' }), 1)
+  t.equal(value(after, 'ivr_db_query_seconds_count', { op: 'route' }), 2, 'the ask and the leave: one round trip each')
 })
 
 t.test('a failing agents read leaves the gauges empty and is reported, the scrape still answers', async (t) => {

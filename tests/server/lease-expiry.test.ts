@@ -1,6 +1,6 @@
 /**
- * A router dies holding an agent (talking) and a queued caller: once their leases (3 s here) run out, the
- * agent is free again and a caller queued on another router gets it. On PostgreSQL the dead router is a
+ * A router dies holding an agent (talking) and a queued caller: once it stops beating, its callers count no more,
+ * and once the agent's lease (3 s here) runs out, a caller queued on another router gets the agent. On PostgreSQL the dead router is a
  * `serve` process killed with SIGKILL; the embedded database belongs to one process, so there the dead
  * router's rows are written as it would have left them, and the living router is a server in this process.
  */
@@ -58,7 +58,8 @@ t.test(`a dead router's agent and queued caller are freed after the lease (${dbK
     })
     await until(store, sql`select count(*) = 1 as ok from agents where reserved_by is not null`)
     const waiting = fs.call({ port: dying!.port, script: {} })
-    await until(store, sql`select count(*) = 1 as ok from queue_entries`)
+    // Both have their place in line: the talking one keeps it until its talk ends.
+    await until(store, sql`select count(*) = 2 as ok from queue_entries`)
     await dying!.kill()
     t.equal((await talking.result).closedBy, 'client', 'the dead router dropped its calls')
     t.equal((await waiting.result).closedBy, 'client', 'the queued one too, its row left behind')
@@ -67,12 +68,17 @@ t.test(`a dead router's agent and queued caller are freed after the lease (${dbK
   } else {
     store = await testStore(t)
     await applyYaml(store, DOCS)
+    // What the dying router left: its beat, a caller talking to solo (its place kept until the talk ends, solo
+    // reserved under a lease) and a caller waiting.
+    await store.db.execute(
+      sql`insert into routers (id, seen_until) values ('dead', now() + make_interval(secs => ${LEASE}))`,
+    )
     await store.db.execute(
       sql`update agents set reserved_by = 'dead-talking', lease_until = now() + make_interval(secs => ${LEASE})`,
     )
     await store.db.execute(
-      sql`insert into queue_entries (call_id, team, caller, router, lease_until)
-          values ('dead-waiting', 'desk', '+821011112222', 'dead', now() + make_interval(secs => ${LEASE}))`,
+      sql`insert into queue_entries (call_id, team, caller, router)
+          values ('dead-talking', 'desk', '+821099990000', 'dead'), ('dead-waiting', 'desk', '+821011112222', 'dead')`,
     )
     const world = await openWorld(t, store, { leaseSeconds: LEASE, routerId: 'living' })
     const s = await serveWith({ world, resolve: (facts) => world.resolve(facts) })

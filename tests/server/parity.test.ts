@@ -3,6 +3,7 @@
  * the FreeSWITCH simulator over TCP give the same outcome, steps, record and ordered applications.
  */
 import t from 'tap'
+import { DEFAULT_RETRY_DELAY_SECONDS } from '../../lib/routing/ledger.js'
 import { readFileSync } from 'node:fs'
 import { run, type Run } from '../helpers/sim.js'
 import { serve } from '../helpers/serve.js'
@@ -86,7 +87,8 @@ const scenarios: Scenario[] = [
 for (const sc of scenarios) {
   t.test(sc.name, async (t) => {
     const simulated = await run(sc.yaml, sc.sim)
-    const s = await serve(sc.yaml)
+    // The agents rest after a ring that failed, as in `simulate` (and `serve`'s default).
+    const s = await serve(sc.yaml, {}, { retryDelaySeconds: DEFAULT_RETRY_DELAY_SECONDS })
     t.teardown(s.close)
     const { sim, record } = await s.call(sc.fs)
     const pick = (r: typeof simulated.record | undefined) => ({

@@ -68,14 +68,14 @@ t.test(`a queued caller hears its place from the queue table (${dbKind})`, async
   })
   t.teardown(s.close)
   const fs = new FakeFreeSwitch({ seed: 21 })
-  let entered = 0
+  const entered = new Set<string>()
   const entries: (() => void)[] = []
-  world.on('queued', () => {
-    entered++
+  world.distributor.on('waiting', (callId) => {
+    entered.add(callId)
     for (const f of entries.splice(0)) f()
   })
   const queued = async (n: number) => {
-    while (entered < n) await new Promise<void>((resolve) => entries.push(resolve))
+    while (entered.size < n) await new Promise<void>((resolve) => entries.push(resolve))
   }
 
   const first = fs.call({ port: s.port, script: {} })

@@ -1,5 +1,5 @@
 /**
- * Ringing over real sockets against the FreeSWITCH simulator: each strategy's bridge dial strings in order,
+ * Ringing over real sockets against the FreeSWITCH simulator: each strategy's bridges (one agent each, hunting),
  * the try-connect fallbacks the other tests do not cover (busy, nobody available), the queued workflow at its
  * time, and a caller leaving the queue on the database: its inbox row with team, wait and fields.
  * (No answer → otherwise and hanging up in the hold music are in serve.test.ts.)
@@ -12,6 +12,7 @@ import { fileCandidates } from '../../lib/server/file-candidates.js'
 import { resolveWorkflow } from '../../lib/server/resolve.js'
 import { rows } from '../../lib/store/db.js'
 import { dbKind, testStore } from '../helpers/db.js'
+import type { BridgeAttempt } from '../../lib/testing/fake-freeswitch/index.js'
 import { serve, serveWith, type Served } from '../helpers/serve.js'
 import { directoryOf } from '../helpers/sim.js'
 import { applyYaml, openWorld } from '../helpers/store.js'
@@ -34,18 +35,16 @@ strategy: ${strategy}
 ringSeconds: 15
 ${agents('t', ['a1', 'a2', 'a3'])}`
 
-/** The agents of each bridge the call ran, in dial-string order, and the separator between them. */
-async function rung(
-  t: Test,
-  s: Served,
-  legs: string[],
-): Promise<{ order: string[]; joined: string; agent: string | null }> {
-  const { sim, record } = await s.call({ bridges: [{ legs, ringMs: 100, talkMs: 1000 }] })
-  const bridge = sim.apps.find((a) => a.name === 'bridge')!.arg!
-  t.match(bridge, /^\{ignore_early_media=true,originate_timeout=15,origination_caller_id_number=\+821012345678\}/)
+/** The agent of each bridge the call ran (one per bridge: hunting), and who answered. */
+async function rung(t: Test, s: Served, bridges: BridgeAttempt[]): Promise<{ rang: string[][]; agent: string | null }> {
+  const { sim, record } = await s.call({ bridges, talkMs: 1000 })
+  const dials = sim.apps.filter((a) => a.name === 'bridge').map((a) => a.arg!)
+  for (const dial of dials) {
+    t.match(dial, /^\{ignore_early_media=true,originate_timeout=15,origination_caller_id_number=\+821012345678\}/)
+    t.notMatch(dial, /\|/, 'never a | chain: its originate_timeout would cap the later legs')
+  }
   return {
-    order: [...bridge.matchAll(/ivr_agent=(\w+)\]user\/t\d@pbx/g)].map((m) => m[1]!),
-    joined: bridge.includes('|') ? '|' : ',',
+    rang: dials.map((d) => [...d.matchAll(/\[ivr_agent=(\w+)\]user\/t\d@pbx/g)].map((m) => m[1]!)),
     agent: record?.agent ?? null,
   }
 }
@@ -53,43 +52,31 @@ async function rung(
 t.test('simultaneous: every free agent at once, joined with ","', async (t) => {
   const s = await serve(strategies('simultaneous'))
   t.teardown(s.close)
-  t.same(await rung(t, s, ['no-answer', 'answer', 'no-answer']), {
-    order: ['a1', 'a2', 'a3'],
-    joined: ',',
-    agent: 'a2',
-  })
+  t.same(await rung(t, s, [['no-answer', 'answer', 'no-answer']]), { rang: [['a1', 'a2', 'a3']], agent: 'a2' })
 })
 
-t.test('sequential: in the order written, joined with "|"', async (t) => {
+t.test('sequential hunts: one agent per bridge, in the order written, until one answers', async (t) => {
   const s = await serve(strategies('sequential'))
   t.teardown(s.close)
-  t.same(await rung(t, s, ['no-answer', 'no-answer', 'answer']), {
-    order: ['a1', 'a2', 'a3'],
-    joined: '|',
-    agent: 'a3',
-  })
-  t.same((await rung(t, s, ['answer'])).order, ['a1', 'a2', 'a3'], 'the same order on the next call')
+  t.same(await rung(t, s, ['no-answer', 'busy', 'answer']), { rang: [['a1'], ['a2'], ['a3']], agent: 'a3' })
+  t.same((await rung(t, s, ['answer'])).rang, [['a1']], 'a1 first again on the next call')
 })
 
-t.test('round robin: one further along each call', async (t) => {
+t.test('round robin: the next agent after the one offered last', async (t) => {
   const s = await serve(strategies('round-robin'))
   t.teardown(s.close)
   const firsts = []
-  for (let i = 0; i < 4; i++) firsts.push((await rung(t, s, ['answer'])).order)
-  t.same(firsts, [
-    ['a1', 'a2', 'a3'],
-    ['a2', 'a3', 'a1'],
-    ['a3', 'a1', 'a2'],
-    ['a1', 'a2', 'a3'],
-  ])
+  for (let i = 0; i < 4; i++) firsts.push((await rung(t, s, ['answer'])).rang)
+  t.same(firsts, [[['a1']], [['a2']], [['a3']], [['a1']]])
 })
 
 t.test('longest idle: never called first, then whoever finished longest ago', async (t) => {
   const s = await serve(strategies('longest-idle'))
   t.teardown(s.close)
-  t.same(await rung(t, s, ['no-answer', 'answer']), { order: ['a1', 'a2', 'a3'], joined: '|', agent: 'a2' })
-  t.same(await rung(t, s, ['answer']), { order: ['a1', 'a3', 'a2'], joined: '|', agent: 'a1' })
-  t.same((await rung(t, s, ['answer'])).order, ['a3', 'a2', 'a1'])
+  t.same(await rung(t, s, ['no-answer', 'answer']), { rang: [['a1'], ['a2']], agent: 'a2' })
+  t.same(await rung(t, s, ['answer']), { rang: [['a1']], agent: 'a1' }, 'a1 never talked')
+  t.same((await rung(t, s, ['answer'])).rang, [['a3']], 'a3 never called')
+  t.same((await rung(t, s, ['answer'])).rang, [['a2']], 'a2 finished longest ago')
 })
 
 t.test('try connect falls back to otherwise on busy and when nobody is available', async (t) => {
@@ -98,8 +85,9 @@ t.test('try connect falls back to otherwise on busy and when nobody is available
   const busy = await s.call({ bridges: [['busy', 'busy', 'busy']] })
   t.match(busy.record, { outcome: 'missed', inbox: { reason: 'workflow_hangup' }, steps: ['A', 'B'] })
   t.match(
-    busy.record!.events.find((e) => e.type === 'ring'),
-    { result: 'busy', targets: ['a1', 'a2', 'a3'] },
+    busy.record!.events.filter((e) => e.type === 'ring'),
+    [{ result: 'busy', targets: ['a1', 'a2', 'a3'] }],
+    'ring-all rang them all once; the hunt does not ring them again',
   )
   const away = await serve(strategies('simultaneous').replaceAll('teams: [t]', 'teams: [t]\nstatus: away'))
   t.teardown(away.close)

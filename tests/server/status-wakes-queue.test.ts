@@ -33,11 +33,11 @@ teams: [desk]
 status: away
 `,
   )
-  const world = await openWorld(t, store, { queueRetryMs: HOUR })
+  const world = await openWorld(t, store, { sweepMs: HOUR })
   const s = await serveWith({ world, resolve: (facts) => world.resolve(facts) })
   t.teardown(s.close)
   const fs = new FakeFreeSwitch({ seed: 8 })
-  const entered = once(world, 'queued')
+  const entered = once(world.distributor, 'waiting')
   const call = fs.call({ port: s.port, script: { bridges: [{ legs: 'answer', ringMs: 100, talkMs: 1000 }] } })
   await entered
 

@@ -23,13 +23,14 @@ steps:
 ---
 kind: team
 name: desk
-strategy: simultaneous
+strategy: longest-idle
 ringSeconds: 20
 ${AGENTS.map((a, i) => `---\nkind: agent\nname: ${a}\ndial: user/${2001 + i}@pbx\nteams: [desk]\n`).join('')}`
 
 /** Every change of an agent's reservation, in the order they happened to that agent (row lock order). */
 const RESERVATION_LOG = [
-  sql`create table reservation_log (seq bigint generated always as identity, agent text, call_id text, kind text)`,
+  sql`create table reservation_log (seq bigint generated always as identity, agent text, call_id text, kind text,
+        txid bigint not null default txid_current())`,
   sql`create function log_reservation() returns trigger language plpgsql as $$
   begin
     if old.reserved_by is not null and old.reserved_by is distinct from new.reserved_by then
@@ -89,8 +90,11 @@ t.test(`two routers, 50 callers, 5 agents: no agent double-booked (${dbKind})`, 
     store,
     routers: [r1, r2],
   } = await routers(t)
-  // Ringing and talking take real time (mediaSpeed 1); no prompts in the workflow.
-  const fs = new FakeFreeSwitch({ seed: 5, mediaSpeed: 1 })
+  // The agents' phones ring 100 ms and talk 300 ms of real time; no prompts in the workflow.
+  const fs = new FakeFreeSwitch({
+    seed: 5,
+    phones: (target) => (target.startsWith('user/') ? { outcome: 'answer', ringMs: 100, talkMs: 300 } : undefined),
+  })
   const results: CallResult[] = await Promise.all(
     Array.from(
       { length: CALLERS },
@@ -98,7 +102,6 @@ t.test(`two routers, 50 callers, 5 agents: no agent double-booked (${dbKind})`, 
         fs.call({
           port: (i % 2 === 0 ? r1 : r2)!.port,
           channel: { callerNumber: `0101234${String(i).padStart(4, '0')}`, destination: '07012345678' },
-          script: { bridges: [{ legs: 'answer', ringMs: 100, talkMs: 300 }] },
         }).result,
     ),
   )
@@ -116,9 +119,9 @@ t.test(`two routers, 50 callers, 5 agents: no agent double-booked (${dbKind})`, 
     'every caller connected to an agent',
   )
 
-  const log = await rows<{ agent: string; call_id: string; kind: string }>(
+  const log = await rows<{ agent: string; call_id: string; kind: string; txid: string }>(
     store.db,
-    sql`select agent, call_id, kind from reservation_log order by seq`,
+    sql`select agent, call_id, kind, txid::text as txid from reservation_log order by seq`,
   )
   const problems: string[] = []
   const held = new Map<string, string>()
@@ -135,6 +138,19 @@ t.test(`two routers, 50 callers, 5 agents: no agent double-booked (${dbKind})`, 
   }
   t.same(problems, [], `no overlapping reservations in ${log.length} log rows`)
   t.same([...held], [], 'every reservation released')
+  t.equal(fs.phones.doubleBooked.length, 0, `no phone rung while in use (${fs.phones.legs.length} legs)`)
+
+  // Nobody waits while an agent is free: while callers remained, each agent released was offered to the next
+  // caller by the very operation that released it (the same transaction).
+  const lastReserve = log.findLastIndex((r) => r.kind === 'reserve')
+  const idle = log.flatMap((r, i) =>
+    r.kind === 'release' &&
+    i < lastReserve &&
+    !log.some((n) => n.kind === 'reserve' && n.agent === r.agent && n.txid === r.txid)
+      ? [`${r.agent} released by ${r.call_id} and left free`]
+      : [],
+  )
+  t.same(idle, [], 'every release while callers waited handed the agent on at once')
 
   // FreeSWITCH's side: every leg rung for a call was reserved for that call.
   const agentOf = new Map(AGENTS.map((a, i) => [`user/${2001 + i}@pbx`, a]))
