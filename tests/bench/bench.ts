@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --profile]`: the router's throughput, latency, memory and CPU per call against
- * a floor and a peer (issue 7). Each server runs in its own process; this process is the FreeSWITCH simulator.
+ * `npm run bench [-- --quick] [-- --profile] [-- --shared-only]`: the router's throughput, latency, memory and CPU
+ * per call against a floor and a peer (issue 7), and the shared-team scenario (issue 12). Each server runs in its own process; this process is the FreeSWITCH simulator.
  * Figures print as a table and go to var/bench/last.json; docs/performance.md explains the method.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -10,7 +10,15 @@ import { spawnSync } from 'node:child_process'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { benchDatabase, readBack, seed, type BenchDatabase } from './bench-database.js'
 import { checkRecords, readJsonl } from './records-check.js'
-import { slotNumber, writeFlows } from './flow-copies.js'
+import { slotNumber, writeFlows } from './flows.js'
+import {
+  checkShared,
+  runShared,
+  sharedFlows,
+  SHARED_NUMBER,
+  SHARED_WORKFLOW,
+  type SharedFigures,
+} from './shared-team.js'
 import { checkStandard, closedLoop, hold, paced, STANDARD_SCRIPT, type Sample } from './load.js'
 import { machine } from './machine.js'
 import { percentiles } from './percentiles.js'
@@ -20,9 +28,27 @@ import type { FixedScript } from './fixed-script.js'
 
 const quick = process.argv.includes('--quick')
 const profile = process.argv.includes('--profile')
+/** Only the shared-team scenario (on the database `DATABASE_URL` names, else PGlite). */
+const sharedOnly = process.argv.includes('--shared-only')
 const CONFIG = quick
-  ? { slots: 32, warmMs: 1000, runMs: 5000, levels: [100, 500], pacedPerSecond: 100, pacedMs: 4000 }
-  : { slots: 64, warmMs: 3000, runMs: 30_000, levels: [100, 1000, 5000], pacedPerSecond: 100, pacedMs: 20_000 }
+  ? {
+      slots: 32,
+      warmMs: 1000,
+      runMs: 5000,
+      levels: [100, 500],
+      pacedPerSecond: 100,
+      pacedMs: 4000,
+      shared: { callers: 100, agents: 10, ringMs: 200, talkMs: 1000 },
+    }
+  : {
+      slots: 64,
+      warmMs: 3000,
+      runMs: 30_000,
+      levels: [100, 1000, 5000],
+      pacedPerSecond: 100,
+      pacedMs: 20_000,
+      shared: { callers: 500, agents: 50, ringMs: 200, talkMs: 1000 },
+    }
 const FREESWITCH_CPU_MS_PER_CALL = 15
 const LAG_RESOLUTION_MS = 10
 const VAR = join(REPO, 'var/bench')
@@ -193,6 +219,55 @@ async function atConcurrency(held: number, mode: RouterMode) {
   }
 }
 
+/**
+ * The shared-team scenario on its own fresh database, with `routers` router processes (two need PostgreSQL: the
+ * embedded database belongs to one process).
+ */
+async function sharedTeam(routers: number): Promise<SharedFigures> {
+  const db = await benchDatabase(VAR, `shared-${routers}`)
+  try {
+    const flows = join(VAR, 'shared.yaml')
+    writeFileSync(flows, sharedFlows(CONFIG.shared.agents))
+    await seed(db.config, flows, [[SHARED_NUMBER, SHARED_WORKFLOW]])
+    const servers: ServerProcess[] = []
+    const ports: number[] = []
+    try {
+      for (let i = 0; i < routers; i++) {
+        const port = await freePort()
+        const args = ['dist/bin/ivr-router.js', 'serve', `--listen=127.0.0.1:${port}`, '--no-demo']
+        const env = {
+          ...db.env,
+          // Each router its own spool (a spool belongs to one process).
+          IVR_SPOOL_DIR: join(VAR, `spool-shared-${routers}-${i}`),
+          ...(db.config.kind === 'pglite' ? { IVR_BENCH_COUNT_PGLITE: '1' } : {}),
+        }
+        servers.push(
+          await ServerProcess.start(
+            `shared-${routers}-${i}`,
+            args,
+            join(VAR, `shared-${routers}-${i}.log`),
+            'ivr-router listening',
+            env,
+          ),
+        )
+        ports.push(port)
+      }
+      const wire = db.wire
+      const { figures, results, legs } = await runShared(CONFIG.shared, ports, {
+        ...(wire ? { roundTrips: () => ({ total: wire.roundTrips, byKind: wire.byKind }) } : {}),
+      })
+      for (const server of servers.splice(0)) await server.stop()
+      const stored = await readBack(db.config)
+      const failures = checkShared(results, legs, stored.calls)
+      return { ...figures, correct: results.length - failures.length, failures: failures.slice(0, 5) }
+    } finally {
+      for (const server of servers) await server.stop()
+    }
+  } finally {
+    await db.close()
+  }
+}
+
 async function baseline(name: 'floor' | 'peer', scriptPath: string, label: string = name) {
   const port = await freePort()
   const server = await ServerProcess.start(
@@ -226,6 +301,13 @@ async function main() {
   mkdirSync(VAR, { recursive: true })
   const started = performance.now()
   const built = build()
+  if (sharedOnly) {
+    process.stdout.write(`ivr-router bench (shared team only); ${built}\n`)
+    const runs = [await sharedTeam(1)]
+    if (process.env.DATABASE_URL?.trim()) runs.push(await sharedTeam(2))
+    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`)
+    return
+  }
   const bindings = writeFlows(join(VAR, 'flows.yaml'), CONFIG.slots)
   const db = await benchDatabase(VAR, 'router')
   try {
@@ -319,6 +401,8 @@ async function run({
   writeFileSync(scriptPath, JSON.stringify(script, null, 2))
   const levels = []
   for (const held of CONFIG.levels) levels.push(await atConcurrency(held, { db }))
+  const shared = [await sharedTeam(1)]
+  if (db.config.kind === 'postgres') shared.push(await sharedTeam(2))
   const floor = await baseline('floor', scriptPath)
   const peer = await baseline('peer', scriptPath)
   // What subscribing narrowly would save: the floor with the events the router never reads turned off.
@@ -356,6 +440,16 @@ async function run({
       levels,
     },
     postgres,
+    sharedTeam: {
+      method:
+        `${CONFIG.shared.callers} callers at once for one team of ${CONFIG.shared.agents} agents (longest idle) whose ` +
+        `phones ring ${CONFIG.shared.ringMs} ms, then talk ${CONFIG.shared.talkMs} ms (the simulator's phones, real ` +
+        'time), each router process on its own port, calls spread over them; drain = first call placed → last ' +
+        'talk ended, ideal = callers × (ring + talk) ÷ agents; hand-off = an agent hangs up → the next leg rings ' +
+        'that agent (at the switch); round trips on the wire during the drain ÷ callers (PostgreSQL only); ' +
+        'double-booked = legs that found their phone already ringing or talking',
+      runs: shared,
+    },
     cpu: {
       method: 'router utime+stime from /proc/PID/stat around the measured closed loop, divided by the calls',
       routerMsPerCall: router.cpuMsPerCall,
@@ -384,6 +478,7 @@ function report(f: {
     ratioToPeer: number | undefined
   }
   concurrency: { levels: Awaited<ReturnType<typeof atConcurrency>>[] }
+  sharedTeam: { runs: SharedFigures[] }
   cpu: { shareOfFreeSwitch: number | undefined }
   profile?: ProfileSummary | undefined
   wallSeconds: number
@@ -446,11 +541,44 @@ function report(f: {
   if (p.roundTripsPerCall !== undefined) out += `  round trips on the wire: ${String(p.roundTripsPerCall)}\n`
   if (p.statementsPerCall !== undefined) out += `  statements given to PGlite: ${String(p.statementsPerCall)}\n`
   out += 'router-files: the same router on the flows file, records to JSON lines (what the database costs)\n'
+  out += `\n(7) shared team — ${f.sharedTeam.runs[0]?.callers} callers at once, ${f.sharedTeam.runs[0]?.agents} agents\n`
+  out += row([
+    'routers',
+    'drain s',
+    'ideal s',
+    'ratio',
+    'handoff p50',
+    'handoff p99',
+    'RT/call',
+    'max ringing',
+    'double',
+    'correct',
+  ])
+  for (const r of f.sharedTeam.runs)
+    out += row([
+      r.routers,
+      r.drainSeconds,
+      r.idealSeconds,
+      r.drainRatio,
+      r.handoffMs.p50,
+      r.handoffMs.p99,
+      r.roundTripsPerCall,
+      r.maxRinging,
+      r.doubleBooked,
+      `${r.correct}/${r.callers}`,
+    ])
+  out += 'targets: ratio ≤ 1.15, hand-off p99 ≤ 50 ms, ≤ 3 round trips per hand-off, double-booked 0\n'
   out +=
     'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'
-  const failures = [t.router, t.routerFiles, t.floor, t.peer, t.floorNarrow, ...f.concurrency.levels].flatMap(
-    (x) => x.failures,
-  )
+  const failures = [
+    t.router,
+    t.routerFiles,
+    t.floor,
+    t.peer,
+    t.floorNarrow,
+    ...f.concurrency.levels,
+    ...f.sharedTeam.runs,
+  ].flatMap((x) => x.failures)
   if (failures.length) out += `\nfailures (first ones): ${failures.slice(0, 10).join(' | ')}\n`
   if (f.profile) {
     out += '\nrouter CPU profile (self time, busy share):\n'

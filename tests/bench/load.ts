@@ -4,7 +4,7 @@
  * playback. Every call is checked; every loop is bounded in count and time.
  */
 import type { CallResult, CallScript, FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
-import { HOLD_NUMBER, slotNumber } from './flow-copies.js'
+import { HOLD_NUMBER, slotNumber } from './flows.js'
 import { lastTap, type Tap } from './wire-tap.js'
 
 /** The standard flow's caller: key 1, six digits, the first agent does not answer, the second does. */

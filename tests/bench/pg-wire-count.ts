@@ -5,8 +5,17 @@
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 
+/** What a statement does, read from its text (the router's functions and tables). */
+function kindOf(text: string): string {
+  const named =
+    /\b(ivr_route|ivr_sweep|insert into "?calls"?|update agents set lease_until|listen|unlisten|select 1)\b/i.exec(text)
+  return named ? named[1]!.toLowerCase().replace(/"/g, '') : 'other'
+}
+
 export class PgWireCounter {
   roundTrips = 0
+  /** Round trips by what their statement did (`ivr_route`, `ivr_sweep`, `insert into calls` …). */
+  readonly byKind = new Map<string, number>()
   connections = 0
   readonly #server: Server
   readonly #sockets = new Set<Socket>()
@@ -37,6 +46,8 @@ export class PgWireCounter {
     // The startup message has no type byte; every later frontend message is type (1) + length (4) + body.
     let started = false
     let buffered: Buffer = Buffer.alloc(0)
+    /** The text of the statement the next Sync ends (extended protocol: Parse carries it). */
+    let pending = 'other'
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk)
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk])
@@ -53,7 +64,17 @@ export class PgWireCounter {
         const length = buffered.readInt32BE(1)
         if (buffered.length < 1 + length) break
         const type = buffered[0]
-        if (type === 0x51 /* Q */ || type === 0x53 /* S */) this.roundTrips++
+        if (type === 0x50 /* P: name \0 query \0 … */) {
+          const body = buffered.subarray(5, 1 + length)
+          const nameEnd = body.indexOf(0)
+          pending = kindOf(body.subarray(nameEnd + 1, body.indexOf(0, nameEnd + 1)).toString('utf8'))
+        }
+        if (type === 0x51 /* Q: query \0 */) pending = kindOf(buffered.subarray(5, length).toString('utf8'))
+        if (type === 0x51 || type === 0x53 /* S */) {
+          this.roundTrips++
+          this.byKind.set(pending, (this.byKind.get(pending) ?? 0) + 1)
+          pending = 'other'
+        }
         buffered = buffered.subarray(1 + length)
       }
     })
