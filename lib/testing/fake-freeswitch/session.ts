@@ -208,15 +208,20 @@ export class Session {
       if (left <= 0) return 'done'
       const stop = Math.min(left, this.#hangupAt - this.#now)
       if (speed === Infinity && stop !== Infinity) {
-        this.#now += stop
+        this.#advance(stop)
         left -= stop
         continue
       }
       const woke = await this.#sleep(stop === Infinity || speed <= 0 ? Infinity : stop / speed)
       const passed = woke.timedOut ? stop : speed === Infinity ? 0 : Math.min(stop, woke.elapsed * speed)
-      this.#now += passed
+      this.#advance(passed)
       left -= passed
     }
+  }
+
+  /** Virtual time moves in whole microseconds: a + (b − a) in floating point can miss b (a hang-up at 1500 ms). */
+  #advance(ms: number): void {
+    this.#now = Math.round((this.#now + ms) * 1000) / 1000
   }
 
   /** Media of known length at media speed, endless media at idle speed; no outside event ends it. */
