@@ -4,7 +4,7 @@
  * arbitrary address, and the secrets and headers stay out of workflow files (docs/operations.md, "Endpoints").
  */
 import { z } from 'zod'
-import { Name } from '../workflow/schema.js'
+import { ENDPOINT_URL, Name } from '../workflow/schema.js'
 
 /** A response larger than this is refused as `too-large` unless the endpoint says otherwise. */
 export const DEFAULT_MAX_BYTES = 65_536
@@ -41,8 +41,6 @@ export const Endpoints = z.record(Name, Endpoint)
 export type Endpoints = z.output<typeof Endpoints>
 
 /** `crm:/reservations/{{fields.no}}` → the endpoint's name and the path. */
-const ENDPOINT_URL = /^([a-z0-9][a-z0-9-]{0,63}):(\/[^\s#]*)$/
-
 export function splitEndpointUrl(url: string): { endpoint: string; path: string } | undefined {
   const m = ENDPOINT_URL.exec(url)
   return m ? { endpoint: m[1]!, path: m[2]! } : undefined

@@ -25,6 +25,7 @@ import {
   type VoicemailResult,
 } from '../engine/call.js'
 import type { CallRecord, InboxReason, Outcome } from '../engine/record.js'
+import { writtenPrompt } from '../engine/fill.js'
 import { runCall } from '../engine/run.js'
 import type { Directory } from '../workflow/directory.js'
 import type { Prompt, Workflow } from '../workflow/schema.js'
@@ -140,7 +141,7 @@ class ExploringCall implements Call {
     this.points.push({
       kind: 'keys',
       index: this.#keys++,
-      options: this.optionsFor(req.prompt),
+      options: this.optionsFor(writtenPrompt(req.prompt)),
       stepsSoFar: this.stepsSoFar(),
     })
     return this.sim.readKeys(req)
