@@ -71,6 +71,8 @@ export type CallEvent =
       status?: number
       /** How long it took, ms. */
       ms: number
+      /** It took long enough that the caller heard hold music (or the tone) meanwhile. */
+      held?: boolean
       /** ok: only the values the workflow uses (`reservation.time`), never the whole response. */
       values?: Record<string, string>
       /** A failure, in words that never repeat the response. */

@@ -34,6 +34,9 @@ export type DataResult =
   /** `message` says what happened without repeating the response (`HTTP 503`, `over 65536 bytes`). */
   | { ok: false; reason: DataFailure; status?: number; message: string }
 
+/** The reason `signal` aborts with when the time limit is over (any other reason: the request is not needed). */
+export const TIMEOUT_REASON = 'timeout'
+
 export type Requester = {
   /** Never rejects: every failure is a result. Settles soon after `signal` aborts. */
   request(req: DataRequest): Promise<DataResult>

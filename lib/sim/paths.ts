@@ -166,8 +166,8 @@ class ExploringCall implements Call {
   voicemail(req: VoicemailRequest): Promise<VoicemailResult> {
     return this.sim.voicemail(req)
   }
-  startHold(): Promise<void> {
-    return this.sim.startHold()
+  startHold(opts?: { comfort?: boolean }): Promise<void> {
+    return this.sim.startHold(opts)
   }
   stopHold(): Promise<void> {
     return this.sim.stopHold()

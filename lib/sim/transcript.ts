@@ -46,7 +46,7 @@ function describe(e: CallEvent): string {
     case 'error':
       return `error: ${e.message}`
     case 'http': {
-      const took = `${e.ms} ms`
+      const took = `${e.ms} ms${e.held ? ' (hold music meanwhile)' : ''}`
       if (e.result === 'ok') {
         const used = Object.entries(e.values ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         return `http ${e.name} (${e.endpoint}): ${e.status}, ${took}${used.length ? `: ${used.join(', ')}` : ''}`

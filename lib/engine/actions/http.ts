@@ -11,7 +11,7 @@ import { ENDPOINT_URL, MAX_HTTP_SECONDS, type HttpAction } from '../../workflow/
 import { CallEnded } from '../call.js'
 import type { ActionContext, Next } from '../context.js'
 import { valuesOf } from '../fill.js'
-import type { DataResult } from '../requests.js'
+import { TIMEOUT_REASON, type DataResult } from '../requests.js'
 
 /** A request answered sooner than this plays nothing; a slower one starts the comfort sound. */
 export const COMFORT_AFTER_MS = 500
@@ -53,7 +53,7 @@ export async function http(h: HttpAction, ctx: ActionContext): Promise<Next> {
   const gone = call.ended.then(() => 'gone' as const)
   void clock.sleep(COMFORT_AFTER_MS, stop.signal).then(
     () => {
-      if (!settled && !call.isEnded) holding = call.startHold().catch(() => {})
+      if (!settled && !call.isEnded) holding = call.startHold({ comfort: true }).catch(() => {})
     },
     () => {},
   )
@@ -77,7 +77,9 @@ export async function http(h: HttpAction, ctx: ActionContext): Promise<Next> {
     result = await Promise.race([requested, timedOut, gone])
   } finally {
     settled = true
-    stop.abort()
+    stop.abort(
+      result !== undefined && result !== 'gone' && !result.ok && result.reason === 'timeout' ? TIMEOUT_REASON : 'done',
+    )
     if (holding) {
       await holding
       if (!call.isEnded) await call.stopHold().catch(() => {})
@@ -87,7 +89,7 @@ export async function http(h: HttpAction, ctx: ActionContext): Promise<Next> {
   // The timer only resolves undefined once aborted, which happens after the race.
   const outcome = result ?? { ok: false, reason: 'timeout', message: `no answer within ${timeoutMs} ms` }
   const ms = clock.now() - started
-  const base = { type: 'http', step: ctx.step, name: h.name, endpoint, ms } as const
+  const base = { type: 'http', step: ctx.step, name: h.name, endpoint, ms, ...(holding ? { held: true } : {}) } as const
   if (outcome.ok) {
     state.data[h.name] = outcome.value
     const used: Record<string, string> = {}
