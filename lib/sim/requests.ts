@@ -39,7 +39,7 @@ export function httpScriptText(name: string, s: HttpScript): string {
 }
 
 export class ScriptedRequests implements Requester {
-  constructor(private readonly scripts: ReadonlyMap<string, HttpScript>) {}
+  constructor(private readonly scripts: Pick<ReadonlyMap<string, HttpScript>, 'get'>) {}
 
   request(req: DataRequest): Promise<DataResult> {
     const script = this.scripts.get(req.name)

@@ -46,7 +46,7 @@ export class SimWorld extends MemoryWorld {
     directory: Directory,
     readonly virtualClock: VirtualClock,
     region: string,
-    http: ReadonlyMap<string, HttpScript> = new Map(),
+    http: Pick<ReadonlyMap<string, HttpScript>, 'get'> = new Map(),
   ) {
     super(withStandIns(directory), {
       clock: virtualClock,
