@@ -67,7 +67,7 @@ function networkFailure(err: unknown, signal: AbortSignal, timeoutMs: number): F
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined
   const code = (cause as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ECONNREFUSED') return new Failure('refused', 'connection refused')
-  return new Failure('network', `network error${code ? ` (${code})` : ''}`)
+  return new Failure('network', `network error${code ? ` (${code})` : cause ? `: ${cause.message}` : ''}`)
 }
 
 export class EndpointClient implements Requester {
