@@ -184,8 +184,14 @@ t.test('a response the branch does not accept: the call goes on', async (t) => {
   t.match(httpEvent(record?.events), { result: 'ok', values: { 'reservation.status': 'cancelled' } })
 })
 
+t.test('the caller hanging up while waiting ends the call and cancels the request', async (t) => {
+  const { record } = await s.call({ keys: ['2'], hangup: { duringAppNamed: 'playback', afterMs: 100 } })
+  t.equal(record?.outcome, 'abandoned')
+  t.same(record?.steps, ['ask'])
+})
+
 t.test('the metrics observer saw each request with its result', async (t) => {
-  t.same(observed, ['crm ok', 'crm timeout', 'crm status', 'crm not-json', 'crm too-large', 'crm ok'])
+  t.same(observed, ['crm ok', 'crm timeout', 'crm status', 'crm not-json', 'crm too-large', 'crm ok', 'crm cancelled'])
 })
 
 t.test('connection refused and an unknown endpoint, from the client itself', async (t) => {

@@ -80,6 +80,8 @@ export async function http(h: HttpAction, ctx: ActionContext): Promise<Next> {
     stop.abort(
       result !== undefined && result !== 'gone' && !result.ok && result.reason === 'timeout' ? TIMEOUT_REASON : 'done',
     )
+    // The requester settles soon after the abort: the request is over (and counted) before the call goes on.
+    await requested.catch(() => undefined)
     if (holding) {
       await holding
       if (!call.isEnded) await call.stopHold().catch(() => {})
