@@ -11,6 +11,7 @@ import { EndpointClient } from '../../lib/endpoints/client.js'
 import { Endpoints } from '../../lib/endpoints/endpoint.js'
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/endpoints/signature.js'
 import type { CallEvent } from '../../lib/engine/record.js'
+import { Media } from '../../lib/esl/media.js'
 import { serve } from '../helpers/serve.js'
 
 const SECRET = 'correct-horse-battery-staple'
@@ -206,4 +207,38 @@ t.test('connection refused and an unknown endpoint, from the client itself', asy
     reason: 'unknown-endpoint',
     message: 'the path leaves the endpoint',
   })
+})
+
+t.test('a per-call text that takes long to render: hold music until it is ready, then the prompt', async (t) => {
+  // A TTS engine slower than a moment for the filled text (a new text is not in the cache yet).
+  const slowRenderer = {
+    render: async (text: string) => {
+      if (text.includes('table')) await new Promise((resolve) => setTimeout(resolve, 1500))
+      return `/var/tts/${Buffer.from(text).length}.wav`
+    },
+  }
+  const slow = await serve(
+    FLOW,
+    {
+      call: {
+        media: new Media({ kind: 'render', renderer: slowRenderer }),
+        region: 'KR',
+        holdMusic: 'local_stream://moh',
+        recordingsDir: '/tmp/ivr-router-test-recordings',
+        minRecordingSeconds: 2,
+      },
+    },
+    { requests: new EndpointClient(endpoints) },
+  )
+  t.teardown(slow.close)
+  const { sim, record } = await slow.call({ keys: ['1'] })
+  t.same(record?.steps, ['ask', 'confirmed'])
+  const apps = appsOf(sim)
+  const hold = apps.indexOf('playback local_stream://moh')
+  const prompt = apps.findIndex((a) => /^playback \/var\/tts\/\d+\.wav$/.test(a))
+  t.ok(hold >= 0 && hold < prompt, `hold music, then the rendered prompt: ${apps.join(' | ')}`)
+  t.ok(
+    sim.commands.some((c) => c.command.includes('uuid_break')),
+    'the hold music is broken off for the prompt',
+  )
 })
