@@ -41,6 +41,8 @@ import { loadString } from '../workflow/load.js'
 import { UsageError } from './errors.js'
 import { smsSettings, smsWorker } from './sms-options.js'
 import { validDirectory } from './valid-directory.js'
+import type { StoreDirectory } from '../store/directory.js'
+import { endpointsNamed } from '../workflow/data-refs.js'
 import { voicemailSettings } from './voicemail-options.js'
 
 type Options = Partial<Record<OptionKey, unknown>> & {
@@ -189,6 +191,18 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
       ...(metrics ? { onQuery: (op: string, seconds: number) => metrics.query(op, seconds) } : {}),
       requests: endpointClient(config, log, metrics),
     })
+    // Stored workflows were validated without this router's endpoints: say which name one it lacks, at load and reload.
+    const checkEndpoints = (directory: StoreDirectory) => {
+      for (const { workflow } of directory.workflows.values())
+        for (const endpoint of endpointsNamed(workflow))
+          if (!Object.hasOwn(config.endpoints, endpoint))
+            log.warn(
+              { workflow: workflow.name, endpoint },
+              'workflow names an endpoint this router does not have: its http actions fail as unknown-endpoint',
+            )
+    }
+    checkEndpoints(world.directory)
+    world.on('reload', checkEndpoints)
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {
       await seedDemo(store, config.region, log)
       await world.reload()

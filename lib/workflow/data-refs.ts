@@ -4,7 +4,7 @@
  * the engine stores only these values of a response in the call's events.
  */
 import { parsePlaceholders } from './placeholders.js'
-import type { Action, Condition, Prompt, Workflow } from './schema.js'
+import { ENDPOINT_URL, type Action, type Condition, type Prompt, type Workflow } from './schema.js'
 
 export type Path = (string | number)[]
 /** A use of `data.<path>` (`path[0]` is the request's name) in step `step`, action `action`. */
@@ -97,4 +97,12 @@ export function usedPaths(w: Workflow, name: string): string[][] {
 /** Filters are evaluated before the workflow runs, so no request has run yet. */
 export function filterDataRefs(w: Workflow): { path: string[]; at: Path }[] {
   return w.filter ? conditionRefs(w.filter, ['filter']) : []
+}
+
+/** The endpoints a workflow's http actions name. */
+export function endpointsNamed(w: Workflow): Set<string> {
+  const names = new Set<string>()
+  for (const actions of Object.values(w.steps))
+    for (const a of actions) if ('http' in a) names.add(ENDPOINT_URL.exec(a.http.url)?.[1] ?? '')
+  return names
 }

@@ -3,6 +3,7 @@ import t from 'tap'
 import { loadString } from '../../lib/workflow/load.js'
 import { formatDiagnostic, validateDocuments } from '../../lib/workflow/validate.js'
 import { requestsRunBefore } from '../../lib/workflow/data-flow.js'
+import { endpointsNamed, usedPaths } from '../../lib/workflow/data-refs.js'
 import { documentSchema } from '../../lib/workflow/json-schema.js'
 
 const LOOKUP = `
@@ -66,4 +67,11 @@ t.test('the JSON Schema describes the http action and the data condition', async
   const schema = JSON.stringify(documentSchema())
   for (const word of ['"http"', '"timeoutSeconds"', '"otherwise"', '"data"', '"gt"', '"lt"', '"method"', '"POST"'])
     t.match(schema, word)
+})
+
+t.test('the endpoints a workflow names, and the paths of a response it uses', async (t) => {
+  const w = loadString(LOOKUP, 'lookup.yaml').workflows[0]!.value
+  t.same([...endpointsNamed(w)], ['crm', 'shop'])
+  t.same(usedPaths(w, 'crm'), [['reservation', 'time'], ['id'], ['reservation', 'guests']])
+  t.same(usedPaths(w, 'shop'), [['status']])
 })
