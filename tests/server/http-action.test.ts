@@ -5,6 +5,7 @@
  * the receiver verifies.
  */
 import t from 'tap'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { EndpointClient } from '../../lib/endpoints/client.js'
@@ -12,7 +13,9 @@ import { Endpoints } from '../../lib/endpoints/endpoint.js'
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../../lib/endpoints/signature.js'
 import type { CallEvent } from '../../lib/engine/record.js'
 import { Media } from '../../lib/esl/media.js'
+import { parseHttpScript, ScriptedRequests } from '../../lib/sim/requests.js'
 import { serve } from '../helpers/serve.js'
+import { run } from '../helpers/sim.js'
 
 const SECRET = 'correct-horse-battery-staple'
 
@@ -241,4 +244,33 @@ t.test('a per-call text that takes long to render: hold music until it is ready,
     sim.commands.some((c) => c.command.includes('uuid_break')),
     'the hold music is broken off for the prompt',
   )
+})
+
+t.test('parity: the reservation recipe through simulate and through serve give the same call', async (t) => {
+  const recipe = readFileSync(new URL('../../recipes/reservation-lookup.yaml', import.meta.url), 'utf8')
+  const answer = `crm=${JSON.stringify(RESERVATION)}`
+  for (const [name, http, keys] of [
+    ['read back', answer, ['1', '123456']],
+    ['lookup failed', 'crm=error', ['1', '123456']],
+    ['not found', 'crm={}', ['1', '123456']],
+  ] as const) {
+    // Now, as serve's clock: a date's year is said only when it is not the current one.
+    const simulated = await run(recipe, {
+      keys: [...keys],
+      http: [http],
+      connect: ['answer'],
+      at: new Date().toISOString(),
+    })
+    const served = await serve(recipe, {}, { requests: new ScriptedRequests(new Map([parseHttpScript(http)])) })
+    t.teardown(served.close)
+    const { record } = await served.call({ keys: [...keys], bridges: ['answer'] })
+    const pick = (r: typeof record) => ({
+      outcome: r?.outcome,
+      steps: r?.steps,
+      sms: r?.sms,
+      said: r?.events.flatMap((e) => (e.type === 'message' ? [e.prompt] : [])),
+      http: r?.events.flatMap((e) => (e.type === 'http' ? [[e.result, e.values ?? null, e.goto ?? null]] : [])),
+    })
+    t.same(pick(record), pick(simulated.record), name)
+  }
 })
