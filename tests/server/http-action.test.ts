@@ -57,6 +57,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (route === '5') return json(200, { blob: 'x'.repeat(5000) })
   if (route === '6') return json(200, { reservation: { status: 'cancelled' } })
+  if (route === '7') return json(200, { echo: JSON.parse(body) as unknown })
   json(404, {})
 }
 
@@ -273,4 +274,34 @@ t.test('parity: the reservation recipe through simulate and through serve give t
     })
     t.same(pick(record), pick(simulated.record), name)
   }
+})
+
+t.test('POST: placeholders JSON-escaped in the body, the body signed', async (t) => {
+  const post = await serve(
+    `
+name: post
+steps:
+  A:
+    - collect: { prompt: { say: 'Number?' }, field: no, minDigits: 3, maxDigits: 3 }
+    - http:
+        name: crm
+        url: 'crm:/r/7'
+        method: POST
+        body: { no: '{{fields.no}}', text: 'say "hi" \\ {{caller}}', nested: { list: ['{{fields.no}}', 2, true] } }
+    - hangup: { message: { say: 'Echo {{data.crm.echo.no | digits:en}}' } }
+`,
+    {},
+    { requests: new EndpointClient(endpoints) },
+  )
+  t.teardown(post.close)
+  seen.length = 0
+  const { record } = await post.call({ keys: ['042'] })
+  t.same(
+    seen.map((r) => [r.method, r.url, r.verified, JSON.parse(r.body) as unknown]),
+    [['POST', '/api/r/7', true, { no: '042', text: 'say "hi" \\ +821012345678', nested: { list: ['042', 2, true] } }]],
+  )
+  t.same(
+    record?.events.flatMap((e) => (e.type === 'message' ? [e.prompt] : [])),
+    ['say "Echo zero four two"'],
+  )
 })
