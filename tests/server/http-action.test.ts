@@ -155,6 +155,7 @@ t.test('success: signed request, the data-driven branch and the data-filled say'
     appsOf(sim).some((a) => /^playback \/var\/tts\/\d+\.wav$/.test(a)),
     'the filled say is played as a rendered file',
   )
+  t.same(sim.dangerous, [], 'the switch expanded no API call')
 })
 
 t.test('timeout: hold music while waiting, then the otherwise step', async (t) => {
