@@ -149,6 +149,8 @@ export function formInputs(c: CollectAction, workflows: readonly Workflow[]): st
     if (m.prefix !== undefined) digits.push(m.prefix + base.slice(m.prefix.length))
     for (const n of [m.minLength, m.maxLength])
       if (n !== undefined && n > 0) digits.push(ofLength(base, n - 1), ofLength(base, n), ofLength(base, n + 1))
+    for (const n of [m.gt, m.lt])
+      if (n !== undefined) for (const x of [n - 1, n, n + 1]) if (Number.isInteger(x) && x >= 0) digits.push(String(x))
   }
   const end = (d: string) => (c.endKey !== 'none' && d.length < c.maxDigits ? `${d}${c.endKey}` : d)
   const keys = digits.filter((d) => /^[0-9*#]{1,64}$/.test(d)).map(end)

@@ -304,3 +304,22 @@ steps:
     ['A B | shop={"total":100001}', 'A | shop={"total":100000}'],
   )
 })
+
+t.test('a field condition with gt/lt: digits on either side', async (t) => {
+  const directory = directoryOf(`
+name: guests
+steps:
+  A:
+    - collect: { prompt: { say: 'How many?' }, field: guests, maxDigits: 2 }
+    - branch:
+        - if: { field: { name: guests, gt: 6 } }
+          goto: B
+  B:
+    - tag: large
+`)
+  const out = await enumeratePaths({ directory, at: Date.parse(MONDAY_10), region: 'KR', maxPaths: 50 })
+  t.same(
+    out.paths.map((p) => `${p.steps.join(' ')} | ${p.inputs.keys}`),
+    ['A | 1#', 'A B | 7#'],
+  )
+})
