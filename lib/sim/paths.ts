@@ -5,7 +5,8 @@
  * Paths are found by running the real engine, not by reading the workflow: each run follows a
  * script of choices; at the first prompt or ringing the script does not cover, the search runs
  * again once per choice there (every menu target, no key; the form inputs of path-inputs.ts;
- * answered, nobody free). The engine itself bounds each run (a menu plays at most `repeat` times
+ * answered, nobody free; for the first request of each http action name, the answers its data
+ * conditions tell apart, an empty answer and a failure). The engine itself bounds each run (a menu plays at most `repeat` times
  * per visit, each try-connect runs once), so only loops through keys need a bound: a path may
  * enter a step at most `maxVisits` times. Around the search, the inputs that are not choices in a
  * call are varied: the time (open / closed for each schedule a branch reads), the caller and
