@@ -4,13 +4,14 @@
  * passes. Diagnostics go to stderr, the result of each document to stdout.
  */
 import type { Command } from 'commander'
+import { loadConfig } from '../config/load.js'
 import { applyDocuments, type ApplyReport } from '../store/apply.js'
 import { loadFiles } from '../workflow/load.js'
 import { formatDiagnostic } from '../workflow/validate.js'
 import { UsageError } from './errors.js'
 import { jsonOption, operatorName, printJson, storeCommand, withStore, type StoreOptions } from './store-commands.js'
 
-type Options = StoreOptions & { note?: string; by?: string }
+type Options = StoreOptions & { note?: string; by?: string; config?: string }
 
 function describe(item: ApplyReport['items'][number]): string {
   const label = `${item.kind} ${item.name}`
@@ -32,6 +33,7 @@ export function registerApplyCommands(program: Command): void {
     .argument('<files...>', 'YAML or JSON files, validated together with what is stored')
     .option('--note <text>', 'a note kept with each new workflow version')
     .option('--by <name>', 'who imports, kept with each new workflow version (default: your user name)')
+    .option('--config <file>', "the routers' settings file (as serve's): http actions may name only its endpoints")
     .action(async (files: string[], opts: Options) => {
       if (opts.note !== undefined && opts.note.length > 500) throw new UsageError('--note: at most 500 characters')
       const loaded = await loadFiles(files)
@@ -44,6 +46,9 @@ export function registerApplyCommands(program: Command): void {
         applyDocuments(store, loaded, {
           region: opts.region,
           importedBy: opts.by ?? operatorName(),
+          ...(opts.config === undefined
+            ? {}
+            : { endpoints: new Set(Object.keys(loadConfig({ flags: {}, file: opts.config }).config.endpoints)) }),
           ...(opts.note === undefined ? {} : { note: opts.note }),
         }),
       )

@@ -25,7 +25,16 @@ export function registerConfigCommands(program: Command): void {
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
       return
     }
-    const text = (v: unknown) => (v === null ? '(none)' : Array.isArray(v) ? v.join(',') : String(v))
+    const text = (v: unknown) =>
+      v === null
+        ? '(none)'
+        : Array.isArray(v)
+          ? v.join(',')
+          : typeof v === 'object'
+            ? Object.keys(v).length === 0
+              ? '(none)'
+              : JSON.stringify(v)
+            : String(v)
     const width = Math.max(...shown.map((s) => s.key.length))
     const valueWidth = Math.max(...shown.map((s) => text(s.value).length))
     for (const s of shown) {

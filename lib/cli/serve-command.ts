@@ -35,11 +35,14 @@ import { storeConfig } from '../store/config.js'
 import { migrateStore, openStore, reachable, type Store } from '../store/db.js'
 import { bindNumber } from '../store/numbers.js'
 import { StoreWorld } from '../store/world.js'
+import { EndpointClient } from '../endpoints/client.js'
 import { createTtsRenderer } from '../tts/render.js'
 import { loadString } from '../workflow/load.js'
 import { UsageError } from './errors.js'
 import { smsSettings, smsWorker } from './sms-options.js'
 import { validDirectory } from './valid-directory.js'
+import type { StoreDirectory } from '../store/directory.js'
+import { endpointsNamed } from '../workflow/data-refs.js'
 import { voicemailSettings } from './voicemail-options.js'
 
 type Options = Partial<Record<OptionKey, unknown>> & {
@@ -75,6 +78,17 @@ function logNotice(log: Logger, n: AgentNotice): void {
     )
 }
 
+/** The endpoints of the http action over HTTP: each request counted, each failure logged (never the response). */
+function endpointClient(config: Config, log: Logger, metrics?: Metrics): EndpointClient {
+  return new EndpointClient(config.endpoints, {
+    observe: (endpoint, outcome, seconds) => {
+      metrics?.httpRequest(endpoint, outcome, seconds)
+      if (outcome !== 'ok' && outcome !== 'cancelled')
+        log.warn({ endpoint, result: outcome, ms: Math.round(seconds * 1000) }, 'http action: request failed')
+    },
+  })
+}
+
 async function fileRouting(
   files: string[],
   opts: Options,
@@ -82,7 +96,7 @@ async function fileRouting(
   log: Logger,
   metrics?: Metrics,
 ): Promise<Routing> {
-  const directory = await validDirectory(files, config.region)
+  const directory = await validDirectory(files, config.region, new Set(Object.keys(config.endpoints)))
   const bindings = new Map<string, string>()
   for (const b of opts.bind) {
     const [number, workflow] = b.split('=')
@@ -106,6 +120,7 @@ async function fileRouting(
       logNotice(log, notice)
       metrics?.agentNotice(notice)
     },
+    requests: endpointClient(config, log, metrics),
     record: async (call) => void (await sink.write(`${JSON.stringify(call)}\n`)),
     sendSms: async (sms) => log.info({ call: sms.callId, to: sms.to }, 'sms (no provider configured: logged only)'),
   })
@@ -174,7 +189,20 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
         metrics?.agentNotice(notice)
       },
       ...(metrics ? { onQuery: (op: string, seconds: number) => metrics.query(op, seconds) } : {}),
+      requests: endpointClient(config, log, metrics),
     })
+    // Stored workflows were validated without this router's endpoints: say which name one it lacks, at load and reload.
+    const checkEndpoints = (directory: StoreDirectory) => {
+      for (const { workflow } of directory.workflows.values())
+        for (const endpoint of endpointsNamed(workflow))
+          if (!Object.hasOwn(config.endpoints, endpoint))
+            log.warn(
+              { workflow: workflow.name, endpoint },
+              'workflow names an endpoint this router does not have: its http actions fail as unknown-endpoint',
+            )
+    }
+    checkEndpoints(world.directory)
+    world.on('reload', checkEndpoints)
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {
       await seedDemo(store, config.region, log)
       await world.reload()

@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import { isValidRegion } from '../phone/e164.js'
 import { simulate } from '../sim/simulate.js'
+import { parseHttpScript } from '../sim/requests.js'
 import { parseConnect, parseKeys } from '../sim/scenario.js'
 import { transcriptLine } from '../sim/transcript.js'
 import { resolveWorkflow } from '../server/resolve.js'
@@ -29,6 +30,7 @@ type Options = {
   region: string
   databaseUrl?: string
   json?: boolean
+  http: string[]
 }
 
 function parseOrUsage<T>(flag: string, parse: () => T): T {
@@ -86,6 +88,12 @@ export function registerSimulateCommand(program: Command): void {
     .option('--connect <list>', 'ringing results in order: answer, no-answer, busy, none')
     .option('--queue-wait <seconds>', 'seconds the caller waits in the queue before hanging up', '0')
     .option('--hangup-at <step>', 'the caller hangs up on entering this step')
+    .option(
+      '--http <name=response>',
+      "an http action's response: NAME=FILE.json, NAME='{…}', NAME=timeout or NAME=error (repeatable)",
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
     .option('--region <code>', 'default region for numbers without a country code', process.env.IVR_REGION ?? 'KR')
     .option('--json', 'print one JSON object instead of a transcript')
     .action(async (files: string[], opts: Options) => {
@@ -97,6 +105,7 @@ export function registerSimulateCommand(program: Command): void {
       if (!isValidRegion(opts.region)) throw new UsageError(`--region "${opts.region}": use a country code such as KR`)
       const keys = opts.keys === undefined ? [] : parseOrUsage('--keys', () => parseKeys(opts.keys!))
       const connect = opts.connect === undefined ? [] : parseOrUsage('--connect', () => parseConnect(opts.connect!))
+      const http = new Map(opts.http.map((entry) => parseOrUsage('--http', () => parseHttpScript(entry))))
 
       let directory: Directory
       let chosen: { workflow: Workflow; version?: number } | undefined
@@ -119,6 +128,7 @@ export function registerSimulateCommand(program: Command): void {
         ...(chosen?.version !== undefined ? { version: chosen.version } : {}),
         at,
         region: opts.region,
+        http,
         scenario: {
           keys,
           connect,

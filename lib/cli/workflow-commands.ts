@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander'
 import { documentSchema } from '../workflow/json-schema.js'
+import { loadConfig } from '../config/load.js'
 import { formatDiagnostic, validateFiles } from '../workflow/validate.js'
 
 /** The `workflow` command group, created on first use. */
@@ -26,8 +27,13 @@ export function registerWorkflowCommands(program: Command): void {
     .command('validate')
     .description('check workflow, schedule, team, agent and contact files as a whole (references resolve between them)')
     .argument('<files...>', 'YAML or JSON files')
-    .action(async (files: string[]) => {
-      const { documents, diagnostics } = await validateFiles(files)
+    .option('--config <file>', "the router's settings file (as serve's): http actions may name only its endpoints")
+    .action(async (files: string[], opts: { config?: string }) => {
+      const endpoints =
+        opts.config === undefined
+          ? undefined
+          : new Set(Object.keys(loadConfig({ flags: {}, file: opts.config }).config.endpoints))
+      const { documents, diagnostics } = await validateFiles(files, endpoints ? { known: { endpoints } } : {})
       for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`)
       const errors = diagnostics.filter((d) => d.severity === 'error').length
       if (errors > 0) {

@@ -8,7 +8,7 @@ export function addConfigFlags(command: Command): Command {
   for (const key of OPTION_KEYS) {
     const spec: OptionSpec<unknown> = OPTIONS[key]
     const fallback =
-      spec.default === undefined
+      spec.default === undefined || spec.noDefault !== undefined
         ? (spec.noDefault ?? 'none')
         : Array.isArray(spec.default)
           ? spec.default.join(',')

@@ -108,8 +108,9 @@ function nonEmpty(v: string | undefined): string | undefined {
 }
 
 /** A value as `config print` and logs may show it: secrets masked. */
-export function shownValue(spec: Pick<OptionSpec<unknown>, 'secret'>, value: unknown): unknown {
+export function shownValue(spec: Pick<OptionSpec<unknown>, 'secret' | 'show'>, value: unknown): unknown {
   if (!spec.secret || value === undefined) return value
+  if (spec.show) return spec.show(value)
   if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return redactUrl(value)
   return '****'
 }

@@ -3,6 +3,7 @@
  * default, whether it is secret, and what it does. The flags, `config print`, the loader and the
  * table in docs/operations.md all come from here.
  */
+import { shownEndpoints, type Endpoints } from '../endpoints/endpoint.js'
 import { DEFAULT_RETRY_DELAY_SECONDS, DEFAULT_UNREACHABLE_SECONDS } from '../routing/ledger.js'
 import { DEFAULT_ALLOW } from '../server/allow-list.js'
 import { DEFAULT_DATA_DIR, DEFAULT_SPOOL_DIR } from '../store/config.js'
@@ -21,6 +22,8 @@ export type OptionSpec<T> = {
   noDefault?: string
   /** Masked by `config print` and in logs: URLs keep all but their password, other values show as `****`. */
   secret?: boolean
+  /** How a secret setting is shown instead of `****` (to keep its non-secret parts readable). */
+  show?(value: T): unknown
   description: string
 }
 
@@ -247,6 +250,17 @@ export const OPTIONS = {
     parse: p.word('a destination'),
     default: '%s',
     description: 'freeswitch: the destination, `%s` = the number',
+  }),
+  endpoints: option<Endpoints>({
+    flag: '--endpoints <json>',
+    env: 'IVR_ENDPOINTS',
+    parse: p.endpoints,
+    default: {},
+    noDefault: 'none: workflows may not use `http`',
+    secret: true,
+    show: (v) => shownEndpoints(v),
+    description:
+      'the systems workflows may ask (`http` action): `NAME: {url, headers, secret, maxBytes}` (docs/operations.md, "Endpoints")',
   }),
   metrics: option<string | undefined>({
     flag: '--metrics <host:port>',

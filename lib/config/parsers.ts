@@ -2,6 +2,8 @@
  * How a setting's raw value (a flag's or variable's text, or a YAML value) becomes its typed value.
  * A parser throws `BadValue` with what it expected; the loader adds where the value came from.
  */
+import { parse as parseYaml } from 'yaml'
+import { Endpoints } from '../endpoints/endpoint.js'
 import { isValidRegion } from '../phone/e164.js'
 import { parseAllowList } from '../server/allow-list.js'
 import { redactUrl } from '../store/config.js'
@@ -137,3 +139,29 @@ export const word = (what: string): Parser<string> => ({
       ? raw
       : expected(`${what} (letters, digits and . _ @ % + : -)`, raw),
 })
+
+/**
+ * The named endpoints of the `http` action: a YAML mapping in the file, or the same as JSON (or YAML) text in the
+ * flag or variable. Each problem names its path: `crm.url: must be an http:// or https:// URL`.
+ */
+export const endpoints: Parser<Endpoints> = {
+  type: 'mapping NAME: {url, headers?, secret?, maxBytes?}',
+  parse(raw) {
+    let value: unknown = raw
+    if (typeof raw === 'string') {
+      try {
+        value = parseYaml(raw)
+      } catch {
+        return expected('endpoints as JSON or YAML', '…')
+      }
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return expected('a mapping of endpoint names to {url, headers?, secret?}', typeof raw === 'string' ? '…' : raw)
+    const result = Endpoints.safeParse(value)
+    if (result.success) return result.data
+    // Never the value itself: it may be a secret.
+    const why = (i: (typeof result.error.issues)[number]) =>
+      i.code === 'invalid_key' ? 'not a name: use lowercase letters, digits and "-"' : i.message
+    throw new BadValue(result.error.issues.map((i) => `${i.path.join('.')}: ${why(i)}`).join('; '))
+  },
+}

@@ -2,7 +2,7 @@
 import { OPTION_KEYS, OPTIONS, type OptionSpec } from './options.js'
 
 function shownDefault(spec: OptionSpec<unknown>): string {
-  if (spec.default === undefined) return spec.noDefault ?? 'none'
+  if (spec.default === undefined || spec.noDefault !== undefined) return spec.noDefault ?? 'none'
   const value = Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)
   return `\`${value}\``
 }

@@ -91,8 +91,11 @@ export type Call = CallInfo & {
   readKeys(req: ReadKeysRequest): Promise<ReadKeysResult>
   ring(req: RingRequest): Promise<RingResult>
   voicemail(req: VoicemailRequest): Promise<VoicemailResult>
-  /** Starts hold music and returns at once; `stopHold` (or any other media method) interrupts it. */
-  startHold(): Promise<void>
+  /**
+   * Starts hold music and returns at once; `stopHold` (or any other media method) interrupts it. `comfort`: while
+   * the router itself works (a request), not a wait in line: the simulator's caller does not give up on it.
+   */
+  startHold(opts?: { comfort?: boolean }): Promise<void>
   stopHold(): Promise<void>
   /** Ends the call from our side. Never rejects: hanging up a gone call is a no-op. */
   hangup(cause?: string): Promise<void>

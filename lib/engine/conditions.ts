@@ -5,6 +5,7 @@
 import { prefixToE164, toE164 } from '../phone/e164.js'
 import { isOpen } from '../schedule/open.js'
 import type { Condition, Contact, Matcher } from '../workflow/schema.js'
+import { dataValue } from '../workflow/placeholders.js'
 import type { World } from './world.js'
 
 export type ConditionFacts = {
@@ -13,6 +14,8 @@ export type ConditionFacts = {
   dialedE164: string | undefined
   dialed: string
   fields: Record<string, string>
+  /** The responses of the call's `http` actions by name. */
+  data: Readonly<Record<string, unknown>>
   team: string | null
   /** Lazily loaded contact of the caller. */
   contact(): Promise<Contact | undefined>
@@ -33,6 +36,13 @@ function match(m: Matcher, value: string | undefined, n: Normalise = asText): bo
   const length = n.length(v)
   if (m.minLength !== undefined && length < m.minLength) return false
   if (m.maxLength !== undefined && length > m.maxLength) return false
+  if (m.gt !== undefined || m.lt !== undefined) {
+    // A value that is not a plain number (empty, text, "1e3") matches neither.
+    const x = /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN
+    if (!Number.isFinite(x)) return false
+    if (m.gt !== undefined && !(x > m.gt)) return false
+    if (m.lt !== undefined && !(x < m.lt)) return false
+  }
   return true
 }
 
@@ -70,6 +80,7 @@ export async function evaluate(cond: Condition, facts: ConditionFacts, world: Wo
   if ('dialed' in cond) return match(cond.dialed, facts.dialedE164 ?? facts.dialed, asNumber(world.region))
   if ('field' in cond) return match(cond.field, facts.fields[cond.field.name])
   if ('team' in cond) return facts.team === cond.team
+  if ('data' in cond) return match(cond.data, dataValue(facts.data, cond.data.path.split('.')))
   if ('contact' in cond) {
     const contact = await facts.contact()
     if ('tag' in cond.contact) return contact?.tags.includes(cond.contact.tag) ?? false

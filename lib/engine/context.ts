@@ -40,6 +40,8 @@ export type CallState = {
   inLine: Want | null
   tags: string[]
   fields: Record<string, string>
+  /** The responses of the call's `http` actions by name (kept in memory only; the record keeps what is used). */
+  data: Record<string, unknown>
   sms: { to: string; text: string }[]
   steps: string[]
   events: CallEvent[]

@@ -13,6 +13,7 @@ export function factsOf(ctx: Pick<ActionContext, 'state' | 'world'>): ConditionF
     dialedE164: state.dialedE164,
     dialed: state.dialed,
     fields: state.fields,
+    data: state.data,
     team: state.team,
     contact() {
       let p = contacts.get(state)

@@ -1,5 +1,6 @@
 /** What one call leaves behind: the engine's result, the simulator's JSON and the store's rows. */
 import type { RingOutcome } from './call.js'
+import type { DataFailure } from './requests.js'
 
 export type Outcome = 'connected' | 'abandoned' | 'missed' | 'voicemail' | 'hangup'
 export type InboxReason = 'queue_abandoned' | 'workflow_hangup' | 'voicemail'
@@ -59,6 +60,25 @@ export type CallEvent =
   | { at: number; type: 'voicemail'; step: string; recorded: boolean; seconds: number; path?: string }
   | { at: number; type: 'sms'; step: string; to: string; text: string }
   | { at: number; type: 'tag'; step: string; tags: string[] }
+  | {
+      at: number
+      type: 'http'
+      step: string
+      /** The action's name (`data.NAME`) and its endpoint. */
+      name: string
+      endpoint: string
+      result: 'ok' | DataFailure
+      status?: number
+      /** How long it took, ms. */
+      ms: number
+      /** It took long enough that the caller heard hold music (or the tone) meanwhile. */
+      held?: boolean
+      /** ok: only the values the workflow uses (`reservation.time`), never the whole response. */
+      values?: Record<string, string>
+      /** A failure, in words that never repeat the response. */
+      message?: string
+      goto?: string
+    }
   | { at: number; type: 'hangup'; step?: string; by: 'caller' | 'workflow' | 'router'; cause?: string }
   | { at: number; type: 'error'; step?: string; message: string }
 

@@ -56,6 +56,7 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
     inLine: null,
     tags: [],
     fields: {},
+    data: {},
     sms: [],
     steps: [],
     events: [],

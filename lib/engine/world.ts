@@ -6,6 +6,7 @@
 import type { Agent, Contact, Schedule, Team, Workflow } from '../workflow/schema.js'
 import type { DialTarget } from './call.js'
 import type { CallRecord } from './record.js'
+import type { Requester } from './requests.js'
 
 export type Clock = {
   /** Milliseconds since the epoch (virtual in the simulator). */
@@ -86,6 +87,8 @@ export type World = {
   queuedWorkflow(team: string | undefined): Workflow | undefined
   /** Queues an SMS for delivery (the outbox); never throws for the caller's sake. */
   sendSms(sms: { callId: string; to: string; text: string }): Promise<void>
+  /** The endpoints of the `http` action; absent: none is configured, every request fails as `unknown-endpoint`. */
+  readonly requests?: Requester
   /** Stores the finished call. Must not lose it (spool when the database is away). */
   record(call: CallRecord): Promise<void>
 }

@@ -55,6 +55,8 @@ const UUID = /^[0-9A-Za-z-]{1,64}$/
 
 /** What the caller hears on hold when the hold music will not play: a short tone every five seconds. */
 export const HOLD_TONE = 'tone_stream://%(1000,4000,425);loops=-1'
+/** A prompt's render taking longer than this starts the hold music until it is ready. */
+export const RENDER_COMFORT_MS = 500
 /** A hold playback ending sooner than this did not really play. */
 const QUICK_END_MS = 1000
 /** How long a break may take to end the hold playback before it is sent again. */
@@ -118,17 +120,41 @@ export class EslCall implements Call {
     }
   }
 
+  /**
+   * A prompt being rendered (a text that changes per call is new to the TTS cache) that takes longer than a moment:
+   * the caller hears the hold music meanwhile, never silence, broken off once the prompt is ready.
+   */
+  async #meanwhile<T>(rendering: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), RENDER_COMFORT_MS)))
+    const first = await Promise.race([
+      rendering.then(
+        () => 'ready' as const,
+        () => 'ready' as const,
+      ),
+      slow,
+    ])
+    clearTimeout(timer)
+    if (first === 'ready' || this.#holding || this.session.isEnded) return rendering
+    await this.startHold()
+    try {
+      return await rendering
+    } finally {
+      await this.stopHold().catch(() => {})
+    }
+  }
+
   async answer(): Promise<void> {
     await this.#media('answer', '')
   }
 
   async play(prompt: Prompt): Promise<void> {
-    const p = await this.opts.media.playable(prompt)
+    const p = await this.#meanwhile(this.opts.media.playable(prompt))
     await this.#media(p.app, p.arg)
   }
 
   async readKeys(req: ReadKeysRequest): Promise<ReadKeysResult> {
-    const file = await this.opts.media.file(req.prompt)
+    const file = await this.#meanwhile(this.opts.media.file(req.prompt))
     const done = await this.#media('play_and_get_digits', pagdArgs(req, file))
     return readDigitsResult((name) => done.variableText(name), req)
   }

@@ -43,6 +43,8 @@ export class Metrics {
   readonly #roundTrip: Histogram
   readonly #query: Histogram<'op'>
   readonly #smsSent: Counter
+  readonly #httpSeconds: Histogram<'endpoint'>
+  readonly #httpRequests: Counter<'endpoint' | 'result'>
   readonly #smsFailed: Counter
   readonly #agentsAway: Counter
   readonly #agentsUnreachable: Counter<'cause'>
@@ -155,6 +157,19 @@ export class Metrics {
         if (counts) onCall.set(counts.onCall)
       },
     })
+    this.#httpSeconds = new Histogram({
+      name: 'ivr_http_request_seconds',
+      help: 'Requests of the http action to an endpoint, by endpoint: how long each took (any result)',
+      labelNames: ['endpoint'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
+      registers,
+    })
+    this.#httpRequests = new Counter({
+      name: 'ivr_http_requests_total',
+      help: 'Requests of the http action by endpoint and result (ok, timeout, refused, network, status, not-json, too-large, unknown-endpoint, cancelled)',
+      labelNames: ['endpoint', 'result'],
+      registers,
+    })
     this.#smsSent = new Counter({ name: 'ivr_sms_sent_total', help: 'SMS handed to the provider', registers })
     this.#smsFailed = new Counter({
       name: 'ivr_sms_failed_total',
@@ -192,6 +207,12 @@ export class Metrics {
   agentNotice(notice: AgentNotice): void {
     if (notice.kind === 'away') this.#agentsAway.inc()
     else this.#agentsUnreachable.inc({ cause: notice.cause })
+  }
+
+  /** One request of the http action ended (the endpoint client's observe); endpoints are the configuration's names. */
+  httpRequest(endpoint: string, result: string, seconds: number): void {
+    this.#httpSeconds.observe({ endpoint }, seconds)
+    this.#httpRequests.inc({ endpoint, result })
   }
 
   /** For the SMS worker: one message sent, or failed for good. */

@@ -5,6 +5,7 @@
  * router process only; the store's world shares all of it across routers.
  */
 import type { CallRecord } from '../engine/record.js'
+import type { Requester } from '../engine/requests.js'
 import type { Clock, RingFor, Seat, World } from '../engine/world.js'
 import { toE164 } from '../phone/e164.js'
 import { Distributor } from '../routing/distributor.js'
@@ -29,11 +30,14 @@ export type MemoryWorldOptions = {
   random?: () => number
   /** Whether a caller may be offered an agent now (the simulator's script); default always. */
   available?: (callId: string, asked: boolean) => boolean
+  /** The endpoints of the `http` action (`serve`: over HTTP; the simulator: scripted). */
+  requests?: Requester
 }
 
 export class MemoryWorld implements World {
   readonly clock: Clock
   readonly region: string
+  readonly requests?: Requester
   readonly ledger: MemoryLedger
   readonly distributor: Distributor
   readonly #schedules: Map<string, Schedule>
@@ -47,6 +51,7 @@ export class MemoryWorld implements World {
   ) {
     this.clock = opts.clock
     this.region = opts.region
+    if (opts.requests) this.requests = opts.requests
     this.#schedules = new Map(directory.schedules.map((s) => [s.name, s]))
     this.#teams = new Map(directory.teams.map((t) => [t.name, t]))
     this.#agents = new Map(directory.agents.map((a) => [a.name, a]))

@@ -31,6 +31,7 @@ function callFacts(call: { caller: string; dialed: string }, world: World): Cond
     dialed: call.dialed,
     dialedE164: toE164(call.dialed, world.region),
     fields: {},
+    data: {},
     team: null,
     // Looked up only when a filter reads the contact.
     contact: () => (contact ??= callerE164 ? world.contact(callerE164) : Promise.resolve(undefined)),

@@ -152,8 +152,10 @@ export class SimCall implements Call {
     return { recorded: true, seconds, path: `voicemail/${req.box ?? 'default'}/${this.id}.wav` }
   }
 
-  async startHold(): Promise<void> {
+  async startHold(opts: { comfort?: boolean } = {}): Promise<void> {
     if (this.#isEnded) throw new CallEnded()
+    // The scripted caller waits out a request; its patience (--queue-wait) is for the queue.
+    if (opts.comfort) return
     this.#holdSince = this.clock.now()
     const patienceMs = this.scenario.queueWaitSeconds * 1000 - this.#heldMs
     this.#cancelHoldHangup = this.clock.schedule(patienceMs, () => this.#finish('NORMAL_CLEARING'))

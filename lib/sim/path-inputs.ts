@@ -149,8 +149,47 @@ export function formInputs(c: CollectAction, workflows: readonly Workflow[]): st
     if (m.prefix !== undefined) digits.push(m.prefix + base.slice(m.prefix.length))
     for (const n of [m.minLength, m.maxLength])
       if (n !== undefined && n > 0) digits.push(ofLength(base, n - 1), ofLength(base, n), ofLength(base, n + 1))
+    for (const n of [m.gt, m.lt])
+      if (n !== undefined) for (const x of [n - 1, n, n + 1]) if (Number.isInteger(x) && x >= 0) digits.push(String(x))
   }
   const end = (d: string) => (c.endKey !== 'none' && d.length < c.maxDigits ? `${d}${c.endKey}` : d)
   const keys = digits.filter((d) => /^[0-9*#]{1,64}$/.test(d)).map(end)
   return [...new Set([...keys, ''])]
+}
+
+/** Values meeting and missing a matcher, for a response field (undefined: the field left out). */
+function valuesFor(m: Matcher): (string | number | undefined)[] {
+  const out: (string | number | undefined)[] = []
+  if (m.equals !== undefined) out.push(m.equals)
+  if (m.in !== undefined) out.push(...m.in)
+  if (m.prefix !== undefined) out.push(`${m.prefix}1`)
+  if (m.gt !== undefined) out.push(m.gt + 1, m.gt)
+  if (m.lt !== undefined) out.push(m.lt - 1, m.lt)
+  if (m.exists !== undefined) out.push('x')
+  if (m.minLength !== undefined) out.push('x'.repeat(m.minLength))
+  if (m.maxLength !== undefined) out.push('x'.repeat(m.maxLength + 1))
+  return out
+}
+
+/**
+ * Responses to try for the http action `name`, in `--http` syntax: for each value a `data` condition on it names,
+ * a response holding that value alone (the others absent), then an empty object, then `error` (a timeout and a
+ * refusal take the same branches as an error).
+ */
+export function responsesFor(workflows: readonly Workflow[]): (name: string) => string[] {
+  return (name) => {
+    const out: string[] = []
+    for (const c of conditionsOf(workflows)) {
+      if (!('data' in c)) continue
+      const [first, ...keys] = c.data.path.split('.')
+      if (first !== name) continue
+      for (const value of valuesFor(c.data)) {
+        if (value === undefined) continue
+        let doc: unknown = value
+        for (const key of [...keys].reverse()) doc = { [key]: doc }
+        out.push(JSON.stringify(doc))
+      }
+    }
+    return [...new Set([...out, '{}', 'error'])]
+  }
 }

@@ -5,7 +5,8 @@
  * Paths are found by running the real engine, not by reading the workflow: each run follows a
  * script of choices; at the first prompt or ringing the script does not cover, the search runs
  * again once per choice there (every menu target, no key; the form inputs of path-inputs.ts;
- * answered, nobody free). The engine itself bounds each run (a menu plays at most `repeat` times
+ * answered, nobody free; for the first request of each http action name, the answers its data
+ * conditions tell apart, an empty answer and a failure). The engine itself bounds each run (a menu plays at most `repeat` times
  * per visit, each try-connect runs once), so only loops through keys need a bound: a path may
  * enter a step at most `maxVisits` times. Around the search, the inputs that are not choices in a
  * call are varied: the time (open / closed for each schedule a branch reads), the caller and
@@ -25,12 +26,14 @@ import {
   type VoicemailResult,
 } from '../engine/call.js'
 import type { CallRecord, InboxReason, Outcome } from '../engine/record.js'
+import { writtenPrompt } from '../engine/fill.js'
 import { runCall } from '../engine/run.js'
 import type { Directory } from '../workflow/directory.js'
 import type { Prompt, Workflow } from '../workflow/schema.js'
 import { SimCall } from './call.js'
 import { VirtualClock } from './clock.js'
-import { formInputs, instants, numbers } from './path-inputs.js'
+import { formInputs, instants, numbers, responsesFor } from './path-inputs.js'
+import { httpScriptText, parseHttpScript, type HttpScript } from './requests.js'
 import { parseConnect, parseKeys, type ConnectResult, type Scenario } from './scenario.js'
 import { firstIncoming, simulate } from './simulate.js'
 import { SimWorld } from './world.js'
@@ -51,6 +54,8 @@ export type PathInputs = {
   connect?: string
   /** `--queue-wait`, when not 0. */
   queueWait?: number
+  /** `--http`, one entry per http action name (`crm={…}`, `crm=error`). */
+  http?: string[]
 }
 
 export type WorkflowPath = {
@@ -89,7 +94,7 @@ export type PathsOptions = {
 }
 
 /** Where the script ran out during one run: the n-th key read or ringing, and what could happen there. */
-type Point = { kind: 'keys' | 'ring'; index: number; options: string[]; stepsSoFar: number }
+type Point = { kind: 'keys' | 'ring' | 'http'; index: number; options: string[]; stepsSoFar: number; name?: string }
 
 type Env = { at: number; atText: string; caller: string; dialed: string; queueWait: number }
 
@@ -140,7 +145,7 @@ class ExploringCall implements Call {
     this.points.push({
       kind: 'keys',
       index: this.#keys++,
-      options: this.optionsFor(req.prompt),
+      options: this.optionsFor(writtenPrompt(req.prompt)),
       stepsSoFar: this.stepsSoFar(),
     })
     return this.sim.readKeys(req)
@@ -165,8 +170,8 @@ class ExploringCall implements Call {
   voicemail(req: VoicemailRequest): Promise<VoicemailResult> {
     return this.sim.voicemail(req)
   }
-  startHold(): Promise<void> {
-    return this.sim.startHold()
+  startHold(opts?: { comfort?: boolean }): Promise<void> {
+    return this.sim.startHold(opts)
   }
   stopHold(): Promise<void> {
     return this.sim.stopHold()
@@ -222,6 +227,7 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
   const queued = directory.workflows.filter((w) => w.trigger === 'queued')
   const involved = [workflow, ...queued]
   const options = choicesAt(directory.workflows)
+  const responses = responsesFor(involved)
 
   const times = instants(involved, directory, opts.at)
   const callers = numbers(involved, directory, 'caller', DEFAULT_CALLER)
@@ -233,10 +239,20 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
   let loopsCut = 0
   let stoppedBy: PathsResult['stoppedBy']
 
-  const runOnce = async (env: Env, keys: string[], connect: ConnectResult[]) => {
+  const runOnce = async (env: Env, keys: string[], connect: ConnectResult[], http: Map<string, HttpScript>) => {
     runs++
     const clock = new VirtualClock(env.at)
-    const world = new SimWorld(directory, clock, region)
+    const httpPoints: Point[] = []
+    // A request whose name has no choice yet is a choice point; this run it fails.
+    const scripts = {
+      get(name: string): HttpScript | undefined {
+        if (http.has(name)) return http.get(name)
+        if (!httpPoints.some((p) => p.name === name))
+          httpPoints.push({ kind: 'http', index: 0, name, options: responses(name), stepsSoFar: steps })
+        return { kind: 'error' }
+      },
+    }
+    const world = new SimWorld(directory, clock, region, scripts)
     const sim = new SimCall('sim-0001', env.caller, env.dialed, clock, scenarioOf(keys, connect, env.queueWait))
     let where = { workflow: workflow.name, step: '' }
     let steps = 0
@@ -259,10 +275,17 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
         },
       }),
     )
-    return { record, points: call.points }
+    const points = [...call.points, ...httpPoints].sort((a, b) => a.stepsSoFar - b.stepsSoFar)
+    return { record, points }
   }
 
-  const leaf = (env: Env, keys: string[], connect: ConnectResult[], record: CallRecord) => {
+  const leaf = (
+    env: Env,
+    keys: string[],
+    connect: ConnectResult[],
+    http: Map<string, HttpScript>,
+    record: CallRecord,
+  ) => {
     const id = `${record.steps.join('\u0000')}\u0001${record.outcome}`
     if (found.has(id)) return
     const inputs: PathInputs = {
@@ -272,6 +295,7 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
       ...(keys.length ? { keys: keysText(keys) } : {}),
       ...(connect.length ? { connect: connect.join(',') } : {}),
       ...(env.queueWait ? { queueWait: env.queueWait } : {}),
+      ...(http.size ? { http: [...http].map(([name, script]) => httpScriptText(name, script)) } : {}),
     }
     found.set(id, {
       steps: record.steps,
@@ -283,21 +307,29 @@ export async function enumeratePaths(opts: PathsOptions): Promise<PathsResult> {
     })
   }
 
-  const search = async (env: Env, keys: string[], connect: ConnectResult[]): Promise<void> => {
+  const search = async (
+    env: Env,
+    keys: string[],
+    connect: ConnectResult[],
+    http: Map<string, HttpScript> = new Map(),
+  ): Promise<void> => {
     if (stoppedBy) return
     if (found.size > opts.maxPaths) stoppedBy = 'max-paths'
     else if (runs >= maxRuns) stoppedBy = 'max-runs'
     if (stoppedBy) return
-    const { record, points } = await runOnce(env, keys, connect)
-    const open = points.find((p) => p.index >= (p.kind === 'keys' ? keys.length : connect.length))
+    const { record, points } = await runOnce(env, keys, connect, http)
+    const open = points.find((p) =>
+      p.kind === 'http' ? !http.has(p.name!) : p.index >= (p.kind === 'keys' ? keys.length : connect.length),
+    )
     if (tooManyVisits(open ? record.steps.slice(0, open.stepsSoFar) : record.steps, maxVisits)) {
       loopsCut++
       return
     }
-    if (!open) return leaf(env, keys, connect, record)
+    if (!open) return leaf(env, keys, connect, http, record)
     for (const choice of open.options) {
-      if (open.kind === 'keys') await search(env, [...keys, choice], connect)
-      else await search(env, keys, [...connect, choice as ConnectResult])
+      if (open.kind === 'keys') await search(env, [...keys, choice], connect, http)
+      else if (open.kind === 'ring') await search(env, keys, [...connect, choice as ConnectResult], http)
+      else await search(env, keys, connect, new Map([...http, parseHttpScript(`${open.name}=${choice}`)]))
     }
   }
 
@@ -325,6 +357,7 @@ async function confirm(path: WorkflowPath, index: number, opts: PathsOptions & {
     dialed: i.number ?? DEFAULT_DIALED,
     at: i.at === undefined ? opts.at : Date.parse(i.at),
     region: opts.region,
+    http: new Map((i.http ?? []).map((entry) => parseHttpScript(entry))),
     scenario: scenarioOf(
       i.keys === undefined ? [] : parseKeys(i.keys),
       i.connect === undefined ? [] : parseConnect(i.connect),
@@ -346,5 +379,6 @@ export function simulateArgs(inputs: PathInputs): string[] {
     ...(inputs.keys !== undefined ? ['--keys', inputs.keys] : []),
     ...(inputs.connect !== undefined ? ['--connect', inputs.connect] : []),
     ...(inputs.queueWait !== undefined ? ['--queue-wait', String(inputs.queueWait)] : []),
+    ...(inputs.http ?? []).flatMap((entry) => ['--http', entry]),
   ]
 }

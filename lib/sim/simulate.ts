@@ -8,6 +8,7 @@ import type { Workflow } from '../workflow/schema.js'
 import { SimCall } from './call.js'
 import { VirtualClock } from './clock.js'
 import type { Directory } from '../workflow/directory.js'
+import type { HttpScript } from './requests.js'
 import type { Scenario } from './scenario.js'
 import { SimWorld } from './world.js'
 
@@ -23,6 +24,8 @@ export type SimulateOptions = {
   at: number
   region: string
   scenario: Scenario
+  /** `--http`: each http action's scripted response, by the action's name. */
+  http?: ReadonlyMap<string, HttpScript>
   onEvent?: (event: CallEvent) => void
 }
 
@@ -49,7 +52,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   const workflow = opts.workflow ?? firstIncoming(opts.directory)
   if (!workflow) throw new Error('no incoming workflow among the files')
   const clock = new VirtualClock(opts.at)
-  const world = new SimWorld(opts.directory, clock, opts.region)
+  const world = new SimWorld(opts.directory, clock, opts.region, opts.http)
   const call = new SimCall('sim-0001', opts.caller, opts.dialed, clock, opts.scenario)
   world.call = call
   const record = await clock.drive(

@@ -45,6 +45,14 @@ function describe(e: CallEvent): string {
       return `hang up by ${e.by}${e.cause ? ` (${e.cause})` : ''}`
     case 'error':
       return `error: ${e.message}`
+    case 'http': {
+      const took = `${e.ms} ms${e.held ? ' (hold music meanwhile)' : ''}`
+      if (e.result === 'ok') {
+        const used = Object.entries(e.values ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        return `http ${e.name} (${e.endpoint}): ${e.status}, ${took}${used.length ? `: ${used.join(', ')}` : ''}`
+      }
+      return `http ${e.name} (${e.endpoint}): ${e.result}, ${e.message ?? ''}, ${took} → ${e.goto ? `go to ${e.goto}` : 'go on without data'}`
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_DELAY_SECONDS } from '../routing/ledger.js'
 import { MemoryWorld } from '../server/memory-world.js'
 import type { SimCall } from './call.js'
 import type { VirtualClock } from './clock.js'
+import { ScriptedRequests, type HttpScript } from './requests.js'
 import type { Directory } from '../workflow/directory.js'
 import type { Agent } from '../workflow/schema.js'
 
@@ -45,6 +46,7 @@ export class SimWorld extends MemoryWorld {
     directory: Directory,
     readonly virtualClock: VirtualClock,
     region: string,
+    http: Pick<ReadonlyMap<string, HttpScript>, 'get'> = new Map(),
   ) {
     super(withStandIns(directory), {
       clock: virtualClock,
@@ -53,6 +55,7 @@ export class SimWorld extends MemoryWorld {
       sendSms: async (sms) => void this.sms.push(sms),
       retryDelaySeconds: DEFAULT_RETRY_DELAY_SECONDS,
       available: (_callId, asked) => !this.call?.nobodyFree(asked),
+      requests: new ScriptedRequests(http),
     })
   }
 

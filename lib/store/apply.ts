@@ -22,6 +22,8 @@ export type ApplyOptions = {
   /** Who imports (recorded with each new workflow version). */
   importedBy: string
   note?: string
+  /** The router's endpoints (`apply --config`): http actions may name only these; absent: not checked. */
+  endpoints?: ReadonlySet<string>
 }
 
 export type ApplyChange = 'created' | 'updated' | 'unchanged'
@@ -48,7 +50,10 @@ export async function applyDocuments(store: Store, loaded: LoadResult, options: 
   const known = await storedNames(store.db)
   const diagnostics = [
     ...loaded.diagnostics,
-    ...validateDocuments(loaded, { known, region: options.region }),
+    ...validateDocuments(loaded, {
+      known: { ...known, ...(options.endpoints ? { endpoints: options.endpoints } : {}) },
+      region: options.region,
+    }),
     ...contactNumberErrors(loaded, options.region),
   ]
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics, reasons: [] }

@@ -10,7 +10,7 @@ import { rows, type Db } from './db.js'
 type Tx = Pick<Db, 'execute'>
 
 /** The names of the stored schedules, teams and agents, for validateDocuments' `known`. */
-export async function storedNames(tx: Tx): Promise<Required<Known> & { schedules: Set<string> }> {
+export async function storedNames(tx: Tx): Promise<Required<Omit<Known, 'endpoints'>> & { schedules: Set<string> }> {
   const list = await rows<{ kind: string; name: string }>(
     tx,
     sql`select 'schedule' as kind, name from schedules

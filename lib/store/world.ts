@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { hostname } from 'node:os'
 import type { CallRecord } from '../engine/record.js'
+import type { Requester } from '../engine/requests.js'
 import type { Clock, Seat, World } from '../engine/world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
@@ -73,6 +74,8 @@ export type StoreWorldOptions = {
   sweepMs?: number
   /** An agent went away after unanswered offers, or could not be reached (to log and count). */
   onNotice?: (notice: AgentNotice) => void
+  /** The endpoints of the `http` action. */
+  requests?: Requester
   /** First pause before replaying the spool again while the database is away; doubles up to a minute. Default 5 s. */
   spoolRetryMs?: number
   /** A write that takes longer counts as failed (the record goes to the spool). Default 10 s. */
@@ -108,6 +111,7 @@ function message(err: unknown): string {
 export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World {
   readonly clock: Clock
   readonly region: string
+  readonly requests?: Requester
   readonly #store: Store
   readonly #spool: Spool
   readonly #log: StoreLog
@@ -136,6 +140,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#spool = spool
     this.#directory = directory
     this.region = options.region
+    if (options.requests) this.requests = options.requests
     this.clock = options.clock ?? systemClock
     this.#log = options.log ?? silent
     this.#lease = options.leaseSeconds ?? 60

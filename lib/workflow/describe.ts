@@ -25,6 +25,8 @@ function describeMatcher(m: Omit<Matcher, never>): string {
   if (m.exists !== undefined) parts.push(m.exists ? 'exists' : 'missing')
   if (m.minLength !== undefined) parts.push(`minLength ${m.minLength}`)
   if (m.maxLength !== undefined) parts.push(`maxLength ${m.maxLength}`)
+  if (m.gt !== undefined) parts.push(`> ${m.gt}`)
+  if (m.lt !== undefined) parts.push(`< ${m.lt}`)
   return parts.join(' and ')
 }
 
@@ -45,6 +47,10 @@ export function describeCondition(c: Condition): string {
     return `contact ${attr} ${describeMatcher(m)}`
   }
   if ('team' in c) return `team ${c.team}`
+  if ('data' in c) {
+    const { path, ...m } = c.data
+    return `data ${path} ${describeMatcher(m)}`
+  }
   if ('all' in c) return c.all.map(inner).join(' and ')
   if ('any' in c) return c.any.map(inner).join(' or ')
   return `not ${inner(c.not)}`
@@ -71,5 +77,6 @@ export function describeAction(a: Action): string {
     return `hang up${a.hangup.inbox ? ' (missed-call inbox)' : ''}${a.hangup.message ? `: ${describePrompt(a.hangup.message)}` : ''}`
   if ('sms' in a) return `sms to ${a.sms.to ?? 'caller'}: "${shorten(a.sms.text)}"`
   if ('tag' in a) return `tag ${a.tag.join(', ')}`
+  if ('http' in a) return `http ${a.http.name}: ${a.http.method} ${shorten(a.http.url)}`
   return `goto ${a.goto}`
 }

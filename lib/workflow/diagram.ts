@@ -184,6 +184,9 @@ export function buildDiagram(workflow: Workflow): Diagram {
         else
           for (const target of new Set(states.map(ringsWhom)))
             edge(id, end(target ? `${queuedText} ${target}` : 'hang up (nothing assigned)'), 'no answer', true)
+      } else if ('http' in action) {
+        const otherwise = action.http.otherwise === undefined ? undefined : to(action.http.otherwise)
+        if (otherwise) edge(id, otherwise, `${action.http.name} failed`, true)
       } else if ('voicemail' in action) {
         edge(id, end('voicemail (inbox)'))
       } else if ('hangup' in action) {

@@ -15,8 +15,10 @@ import type { Action, Workflow } from './schema.js'
  * - `menu`: a menu option's step (`repeat` is not a jump)
  * - `menu-otherwise`, `collect-otherwise`: where an exhausted menu or form goes
  * - `connect-otherwise`: where a try-connect nobody answered goes
+ * - `http-otherwise`: where a failed request goes
  */
-export type ExitKind = 'branch' | 'goto' | 'menu' | 'menu-otherwise' | 'collect-otherwise' | 'connect-otherwise'
+export type ExitKind =
+  'branch' | 'goto' | 'menu' | 'menu-otherwise' | 'collect-otherwise' | 'connect-otherwise' | 'http-otherwise'
 
 export type Exit = {
   from: string
@@ -91,6 +93,8 @@ function exitsOf(action: Action, at: (string | number)[]): ExitDraft[] {
   }
   if ('collect' in action && action.collect.otherwise !== undefined)
     return [{ kind: 'collect-otherwise', target: action.collect.otherwise, path: [...at, 'collect', 'otherwise'] }]
+  if ('http' in action && action.http.otherwise !== undefined)
+    return [{ kind: 'http-otherwise', target: action.http.otherwise, path: [...at, 'http', 'otherwise'] }]
   if ('connect' in action && action.connect.otherwise !== undefined)
     return [{ kind: 'connect-otherwise', target: action.connect.otherwise, path: [...at, 'connect', 'otherwise'] }]
   return []

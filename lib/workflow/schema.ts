@@ -52,6 +52,9 @@ const MATCHER = {
   exists: z.boolean().optional(),
   minLength: z.number().int().min(0).optional(),
   maxLength: z.number().int().min(0).optional(),
+  /** Compared as numbers: a value that is not a number matches neither. */
+  gt: z.number().optional(),
+  lt: z.number().optional(),
 }
 const MATCH_KEYS = Object.keys(MATCHER) as (keyof typeof MATCHER)[]
 const hasMatch = (m: Record<string, unknown>) => MATCH_KEYS.some((k) => m[k] !== undefined)
@@ -59,6 +62,12 @@ const NEEDS_MATCH = `needs one of ${MATCH_KEYS.join(', ')}`
 
 export const Matcher = z.strictObject(MATCHER).refine(hasMatch, NEEDS_MATCH)
 const FieldMatcher = z.strictObject({ name: StepName, ...MATCHER }).refine(hasMatch, NEEDS_MATCH)
+/** `NAME.key.key…`: a value in the response of the `http` action named NAME (an index for an array element). */
+export const DataPath = z
+  .string()
+  .max(200)
+  .regex(/^[a-z0-9][a-z0-9-]*(\.[A-Za-z0-9_-]+)*$/, "must be NAME.key.key (the http action's name, then keys)")
+const DataMatcher = z.strictObject({ path: DataPath, ...MATCHER }).refine(hasMatch, NEEDS_MATCH)
 const ContactAttribute = z.strictObject({ attr: z.string().min(1).max(64), ...MATCHER }).refine(hasMatch, NEEDS_MATCH)
 
 export const Condition = z.union([
@@ -71,6 +80,7 @@ export const Condition = z.union([
     contact: z.union([z.strictObject({ tag: z.string().min(1).max(64) }), ContactAttribute]),
   }),
   z.strictObject({ team: Name }),
+  z.strictObject({ data: DataMatcher }),
   z.strictObject({
     get all() {
       return z.array(Condition).min(1)
@@ -110,6 +120,30 @@ const Collect = z.strictObject({
   interDigitSeconds: KeyTimeout.default(3),
   pattern: z.string().min(1).max(200).optional(),
   invalid: Prompt.optional(),
+  otherwise: StepName.optional(),
+})
+
+/** `ENDPOINT:/path`: an endpoint of the router's configuration, never a host (docs/workflows.md). */
+export const ENDPOINT_URL = /^([a-z0-9][a-z0-9-]{0,63}):(\/[^\s#?]*)$/
+/** At most this long for a request, whatever a workflow says. */
+export const MAX_HTTP_SECONDS = 10
+
+const Http = z.strictObject({
+  /** The response is `data.NAME` for the rest of the call. */
+  name: Name,
+  url: z
+    .string()
+    .max(1000)
+    .regex(
+      ENDPOINT_URL,
+      'must be ENDPOINT:/path, e.g. "crm:/reservations/{{fields.reservationNo}}" (no "?": use query)',
+    ),
+  method: z.enum(['GET', 'POST']).default('GET'),
+  query: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a query parameter name'), Text).optional(),
+  /** POST only: sent as JSON, placeholders filled in its text values. */
+  body: z.record(z.string(), z.json()).optional(),
+  timeoutSeconds: z.number().min(0.5).max(MAX_HTTP_SECONDS).default(3),
+  /** Where a failed request goes (timeout, refused, non-2xx, not JSON, too large); else the call goes on. */
   otherwise: StepName.optional(),
 })
 
@@ -174,6 +208,7 @@ export const Action = z.union([
   z.strictObject({ sms: z.strictObject({ to: Text.optional(), text: z.string().min(1).max(1000) }) }),
   z.strictObject({ tag: Tags }),
   z.strictObject({ goto: StepName }),
+  z.strictObject({ http: Http }),
 ])
 
 /** The action keys, in the order of Action's union (used to name the action in errors). */
@@ -190,6 +225,7 @@ export const ACTION_KINDS = [
   'sms',
   'tag',
   'goto',
+  'http',
 ] as const
 export type ActionKind = (typeof ACTION_KINDS)[number]
 
@@ -312,3 +348,4 @@ export type Contact = z.output<typeof Contact>
 export type MenuAction = z.output<typeof Menu>
 export type CollectAction = z.output<typeof Collect>
 export type BranchAction = z.output<typeof Branch>
+export type HttpAction = z.output<typeof Http>

@@ -8,9 +8,11 @@ import { IANAZone } from 'luxon'
 import { buildGraph, describeCycle, findCycles, reachable, type Exit } from './graph.js'
 import { formatPath, type Diagnostic, type Severity } from './issues.js'
 import { loadFiles, type LoadedDocuments, type Loaded, type LoadResult, type Source } from './load.js'
-import { parsePlaceholders } from './placeholders.js'
+import { actionKey, requestsRunBefore } from './data-flow.js'
+import { dataRefs, filterDataRefs, placeholderTexts } from './data-refs.js'
+import { PLACEHOLDER_HELP, parsePlaceholders } from './placeholders.js'
 import { LMS_MAX_BYTES, longestSmsBytes } from './sms-length.js'
-import type { Condition, Schedule, Workflow } from './schema.js'
+import { ENDPOINT_URL, type Condition, type Schedule, type Workflow } from './schema.js'
 
 export { formatDiagnostic } from './issues.js'
 
@@ -19,6 +21,8 @@ export type Known = {
   schedules?: ReadonlySet<string>
   teams?: ReadonlySet<string>
   agents?: ReadonlySet<string>
+  /** The endpoints of the router's configuration; absent: not checked (`workflow validate` without `--config`). */
+  endpoints?: ReadonlySet<string>
 }
 
 export type ValidateOptions = {
@@ -33,7 +37,6 @@ type Report = (severity: Severity, path: Path, message: string) => void
 const DTMF = /^[0-9*#]$/
 const PHONE_LIKE = /^[0-9+\-\s()]+$/
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
-const PLACEHOLDER_HELP = 'use {{caller}}, {{dialed}}, {{team}} or {{fields.NAME}}'
 
 /** Where a document is, in words: `reservations.yaml, line 3`. */
 function place(s: Source): string {
@@ -134,13 +137,9 @@ function checkActions(w: Workflow, report: Report): void {
           }
         }
       }
+      if ('http' in a && a.http.method === 'GET' && a.http.body !== undefined)
+        report('error', [...at, 'http', 'body'], 'a GET request has no body: use query, or method: POST')
       if ('sms' in a) {
-        for (const unknown of parsePlaceholders(a.sms.text).unknown)
-          report(
-            'error',
-            [...at, 'sms', 'text'],
-            `unknown placeholder ${JSON.stringify(unknown)} (${PLACEHOLDER_HELP})`,
-          )
         const bytes = longestSmsBytes(a.sms.text, (field) => fieldBytes(w, field))
         if (bytes > LMS_MAX_BYTES)
           report(
@@ -157,6 +156,47 @@ function checkActions(w: Workflow, report: Report): void {
           )
       }
     })
+}
+
+/** Placeholders: known everywhere they are written; `data` only after its request on every path. */
+function checkData(
+  w: Workflow,
+  report: Report,
+  endpoints: ReadonlySet<string> | undefined,
+  before: ReadonlySet<string>,
+): void {
+  for (const t of placeholderTexts(w))
+    for (const unknown of parsePlaceholders(t.text).unknown)
+      report('error', t.at, `unknown placeholder ${JSON.stringify(unknown)} (${PLACEHOLDER_HELP})`)
+  const requests = new Set<string>()
+  for (const [step, actions] of Object.entries(w.steps))
+    actions.forEach((a, i) => {
+      if (!('http' in a)) return
+      requests.add(a.http.name)
+      const endpoint = ENDPOINT_URL.exec(a.http.url)?.[1] ?? ''
+      const at: Path = ['steps', step, i, 'http', 'url']
+      if (endpoints !== undefined && !endpoints.has(endpoint))
+        report(
+          'error',
+          at,
+          `unknown endpoint "${endpoint}" (${endpoints.size ? `configured: ${[...endpoints].join(', ')}` : 'none configured'}): workflows may call only the endpoints of the router's configuration`,
+        )
+    })
+  for (const r of filterDataRefs(w))
+    report('error', r.at, 'a filter is decided before the workflow runs: no request has run yet')
+  const ran = requestsRunBefore(w, before)
+  for (const r of dataRefs(w)) {
+    const name = r.path[0]!
+    const surely = ran.get(actionKey(r.step, r.action))
+    if (surely === undefined || surely.has(name)) continue
+    report(
+      'error',
+      r.at,
+      requests.has(name) || before.has(name)
+        ? `data "${name}" is used where its request may not have run: the http action "${name}" must run before this on every path`
+        : `no http action named "${name}"`,
+    )
+  }
 }
 
 function isSmsDestination(to: string): boolean {
@@ -203,7 +243,14 @@ function checkGraph(w: Workflow, report: Report): void {
   for (const cycle of noInput) report('error', cycle[0]!.path, cycleMessage(cycle))
 }
 
-function checkWorkflow(w: Workflow, report: Report, names: Names, fieldsAnywhere: ReadonlySet<string>): void {
+function checkWorkflow(
+  w: Workflow,
+  report: Report,
+  names: Names,
+  fieldsAnywhere: ReadonlySet<string>,
+  requestsAnywhere: ReadonlySet<string>,
+  endpoints: ReadonlySet<string> | undefined,
+): void {
   if (w.trigger === 'incoming') {
     if (w.waitSeconds !== undefined)
       report('error', ['waitSeconds'], 'only a queued workflow waits: remove it, or set "trigger: queued"')
@@ -212,6 +259,8 @@ function checkWorkflow(w: Workflow, report: Report, names: Names, fieldsAnywhere
   }
   checkGraph(w, report)
   checkActions(w, report)
+  // A queued workflow runs after an incoming one, whose data the call still carries.
+  checkData(w, report, endpoints, w.trigger === 'queued' ? requestsAnywhere : new Set())
   // A queued workflow runs after an incoming one, whose collected fields the call still carries.
   const fields = w.trigger === 'queued' ? fieldsAnywhere : collectedFields(w)
   const { refs, agents } = workflowRefs(w)
@@ -320,9 +369,23 @@ export function validateDocuments(docs: LoadedDocuments, options: ValidateOption
     agents: new Set([...docs.agents.map((d) => d.value.name), ...(known.agents ?? []), ...rejected('agent')]),
   }
   const fieldsAnywhere = new Set(docs.workflows.flatMap((d) => [...collectedFields(d.value)]))
+  const requestsAnywhere = new Set(
+    docs.workflows
+      .filter((d) => d.value.trigger === 'incoming')
+      .flatMap((d) =>
+        Object.values(d.value.steps).flatMap((as) => as.flatMap((a) => ('http' in a ? [a.http.name] : []))),
+      ),
+  )
 
   for (const d of docs.workflows)
-    checkWorkflow(d.value, reporter(out, d.source, `workflow ${d.value.name}`), names, fieldsAnywhere)
+    checkWorkflow(
+      d.value,
+      reporter(out, d.source, `workflow ${d.value.name}`),
+      names,
+      fieldsAnywhere,
+      requestsAnywhere,
+      known.endpoints,
+    )
   for (const d of docs.schedules) checkSchedule(d.value, reporter(out, d.source, `schedule ${d.value.name}`))
   for (const d of docs.agents) {
     const report = reporter(out, d.source, `agent ${d.value.name}`)

@@ -87,3 +87,39 @@ t.test('docs/operations.md carries the table generated from the declarations', a
     'regenerate it with: node --import tsx -e "…configTable()"',
   )
 })
+
+t.test(
+  'endpoints: a mapping in the file or JSON in the variable, each problem at its path, secrets masked',
+  async (t) => {
+    const good = file(
+      'endpoints.yaml',
+      'endpoints:\n  crm:\n    url: https://crm.example.com/api/\n    headers: {Authorization: Bearer abc}\n    secret: 0123456789abcdef0123\n',
+    )
+    const loaded = loadConfig({ flags: {}, env: {}, file: good })
+    t.same(loaded.config.endpoints, {
+      crm: {
+        url: 'https://crm.example.com/api',
+        headers: { Authorization: 'Bearer abc' },
+        secret: '0123456789abcdef0123',
+        maxBytes: 65536,
+      },
+    })
+    t.same(shownValue(OPTIONS.endpoints, loaded.config.endpoints), {
+      crm: { url: 'https://crm.example.com/api', headers: { Authorization: '****' }, secret: '****', maxBytes: 65536 },
+    })
+    const fromEnv = loadConfig({ flags: {}, env: { IVR_ENDPOINTS: '{"shop": {"url": "http://127.0.0.1:9000"}}' } })
+    t.same(Object.keys(fromEnv.config.endpoints), ['shop'])
+    t.same(loadConfig({ flags: {}, env: {} }).config.endpoints, {}, 'none by default')
+
+    const bad = file(
+      'bad-endpoints.yaml',
+      'endpoints:\n  crm:\n    url: ftp://x\n    secret: short\n  Bad_Name:\n    url: https://user:pw@x.example/\n',
+    )
+    const [problem] = problems(() => loadConfig({ flags: {}, env: {}, file: bad }))
+    t.match(problem, `${bad}: endpoints: `)
+    t.match(problem, 'crm.url: must be an http:// or https:// URL')
+    t.match(problem, 'crm.secret: must be at least 16 characters')
+    t.match(problem, 'Bad_Name: not a name: use lowercase letters, digits and "-"')
+    t.notMatch(problem, 'pw', 'the values themselves are not repeated')
+  },
+)

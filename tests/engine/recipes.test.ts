@@ -5,15 +5,17 @@ import { documentsOf, loadString } from '../../lib/workflow/load.js'
 import { formatDiagnostic, validateDocuments } from '../../lib/workflow/validate.js'
 import { simulate } from '../../lib/sim/simulate.js'
 import type { Scenario } from '../../lib/sim/scenario.js'
+import { parseHttpScript } from '../../lib/sim/requests.js'
 
 const recipes = listRecipes()
 
-t.test('both recipes are listed with titles', async (t) => {
+t.test('the recipes are listed with titles', async (t) => {
   t.same(
     recipes.map((r) => [r.name, r.title]),
     [
       ['callback-when-busy', 'Callback info when call volume is high'],
       ['ivr-experience-design', 'IVR experience design'],
+      ['reservation-lookup', 'IVR experience design (reservation lookup)'],
     ],
   )
 })
@@ -26,9 +28,10 @@ for (const recipe of recipes) {
   })
 }
 
-function run(name: string, at: string, scenario: Partial<Scenario>) {
+function run(name: string, at: string, scenario: Partial<Scenario>, http: string[] = []) {
   const recipe = recipes.find((r) => r.name === name)!
   return simulate({
+    http: new Map(http.map((entry) => parseHttpScript(entry))),
     directory: documentsOf(loadString(recipe.text, `${name}.yaml`)),
     caller: '010-1234-5678',
     dialed: '02-1234-5678',
@@ -73,3 +76,27 @@ t.test('Callback when busy: the queued workflow runs after 60 s of waiting', asy
   const early = await run('callback-when-busy', MONDAY_10, { queueWaitSeconds: 300, connect: ['none', 'answer'] })
   t.match(early, { outcome: 'connected', steps: ['A'] }, 'an agent free before 60 s: the queued workflow never runs')
 })
+
+t.test(
+  'reservation-lookup reads a confirmed reservation back, routes a VIP, and hands a failed lookup to an agent',
+  async (t) => {
+    const at = '2026-12-07T10:00:00+09:00'
+    const answer = { reservation: { status: 'confirmed', date: '2026-12-08', time: '19:00', guests: 4 } }
+    const read = await run('reservation-lookup', at, { keys: ['1', '123456'] }, [`crm=${JSON.stringify(answer)}`])
+    t.same(read.steps, ['main-menu', 'ask-number', 'read-back'])
+    t.match(
+      read.events.find((e) => e.type === 'message' && e.step === 'read-back'),
+      {
+        prompt: 'say "십이월 팔 일 화요일 오후 일곱 시, 인원 사 명, 예약이 확정되어 있습니다. 감사합니다."',
+      },
+    )
+    t.same(read.sms, [{ to: '+821012345678', text: '[예약 확인] 123456: 2026-12-08 19:00, 4명' }])
+    const vip = await run('reservation-lookup', at, { keys: ['1', '123456'], connect: ['answer'] }, [
+      'crm={"customer":{"tier":"vip"}}',
+    ])
+    t.same([vip.steps, vip.team, vip.outcome], [['main-menu', 'ask-number', 'vip'], 'vip', 'connected'])
+    const failed = await run('reservation-lookup', at, { keys: ['1', '123456'], connect: ['answer'] }, ['crm=timeout'])
+    t.same(failed.steps, ['main-menu', 'ask-number', 'lookup-failed', 'agent'])
+    t.equal(failed.outcome, 'connected')
+  },
+)

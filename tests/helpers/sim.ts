@@ -4,6 +4,7 @@ import { DOCUMENT_KINDS } from '../../lib/workflow/schema.js'
 import type { Directory } from '../../lib/workflow/directory.js'
 import { simulate, type SimulateResult } from '../../lib/sim/simulate.js'
 import type { Scenario } from '../../lib/sim/scenario.js'
+import { parseHttpScript } from '../../lib/sim/requests.js'
 
 export function directoryOf(yamlText: string): Directory {
   const dir: Directory = { workflows: [], schedules: [], teams: [], agents: [], contacts: [] }
@@ -16,7 +17,14 @@ export function directoryOf(yamlText: string): Directory {
   return dir
 }
 
-export type Run = Partial<Scenario> & { at?: string; caller?: string; dialed?: string; region?: string }
+export type Run = Partial<Scenario> & {
+  at?: string
+  caller?: string
+  dialed?: string
+  region?: string
+  /** `--http` entries (`crm={…}`, `crm=timeout`). */
+  http?: string[]
+}
 
 export function run(yamlText: string, r: Run = {}): Promise<SimulateResult> {
   return simulate({
@@ -25,6 +33,7 @@ export function run(yamlText: string, r: Run = {}): Promise<SimulateResult> {
     dialed: r.dialed ?? '070-1234-5678',
     at: Date.parse(r.at ?? '2026-11-23T10:00:00+09:00'),
     region: r.region ?? 'KR',
+    http: new Map((r.http ?? []).map((entry) => parseHttpScript(entry))),
     scenario: {
       keys: r.keys ?? [],
       connect: r.connect ?? [],

@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap'
 import { commands } from '../../lib/cli/commands.js'
 import { runCli } from '../../lib/cli/main.js'
-import { enumeratePaths, type PathsResult } from '../../lib/sim/paths.js'
+import { enumeratePaths, simulateArgs, type PathsResult } from '../../lib/sim/paths.js'
 import { directoryOf } from '../helpers/sim.js'
 
 const MONDAY_10 = '2026-11-23T10:00:00+09:00'
@@ -247,5 +247,79 @@ steps:
   t.equal(
     cli.stderr,
     'ivr-router: the search stopped at 3 paths (--max-paths 3): there are more; the list is not complete\n',
+  )
+})
+
+t.test('recipe reservation-lookup: each response the data conditions tell apart, and a failed request', async (t) => {
+  const r = await run(['workflow', 'paths', 'recipes/reservation-lookup.yaml', '--at', MONDAY_10, '--json'])
+  t.equal(r.code, 0, r.stderr)
+  const out = JSON.parse(r.stdout) as PathsResult & { paths: Listed[] }
+  t.same(
+    out.paths.map((p) => `${p.steps.join(' ')} ⇒ ${p.outcome} | ${(p.inputs.http ?? []).join(' ')}`),
+    [
+      'main-menu agent ⇒ connected | ',
+      'main-menu agent ⇒ missed | ',
+      'main-menu ask-number vip ⇒ connected | crm={"customer":{"tier":"vip"}}',
+      'main-menu ask-number vip ⇒ missed | crm={"customer":{"tier":"vip"}}',
+      'main-menu ask-number read-back ⇒ hangup | crm={"reservation":{"status":"confirmed"}}',
+      'main-menu ask-number not-found agent ⇒ connected | crm={}',
+      'main-menu ask-number not-found agent ⇒ missed | crm={}',
+      'main-menu ask-number lookup-failed agent ⇒ connected | crm=error',
+      'main-menu ask-number lookup-failed agent ⇒ missed | crm=error',
+      'main-menu ask-number agent ⇒ connected | ',
+      'main-menu ask-number agent ⇒ missed | ',
+    ],
+  )
+  // Replayed from the inputs as given (the printed command line quotes the JSON for a shell).
+  for (const p of out.paths) {
+    const replay = await run([
+      'simulate',
+      'recipes/reservation-lookup.yaml',
+      '--at',
+      MONDAY_10,
+      ...simulateArgs(p.inputs),
+      '--json',
+    ])
+    t.equal(replay.code, 0, replay.stderr)
+    t.same((JSON.parse(replay.stdout) as { steps: string[] }).steps, p.steps)
+  }
+  t.match(out.paths[4]!.simulate, `--http 'crm={"reservation":{"status":"confirmed"}}'`)
+})
+
+t.test('a data condition with gt: values on either side', async (t) => {
+  const directory = directoryOf(`
+name: big
+steps:
+  A:
+    - http: { name: shop, url: 'shop:/orders/{{caller}}' }
+    - branch:
+        - if: { data: { path: shop.total, gt: 100000 } }
+          goto: B
+  B:
+    - tag: big-spender
+`)
+  const out = await enumeratePaths({ directory, at: Date.parse(MONDAY_10), region: 'KR', maxPaths: 50 })
+  t.same(
+    out.paths.map((p) => `${p.steps.join(' ')} | ${(p.inputs.http ?? []).join(' ')}`),
+    ['A B | shop={"total":100001}', 'A | shop={"total":100000}'],
+  )
+})
+
+t.test('a field condition with gt/lt: digits on either side', async (t) => {
+  const directory = directoryOf(`
+name: guests
+steps:
+  A:
+    - collect: { prompt: { say: 'How many?' }, field: guests, maxDigits: 2 }
+    - branch:
+        - if: { field: { name: guests, gt: 6 } }
+          goto: B
+  B:
+    - tag: large
+`)
+  const out = await enumeratePaths({ directory, at: Date.parse(MONDAY_10), region: 'KR', maxPaths: 50 })
+  t.same(
+    out.paths.map((p) => `${p.steps.join(' ')} | ${p.inputs.keys}`),
+    ['A | 1#', 'A B | 7#'],
   )
 })

@@ -52,7 +52,7 @@ t.test('conditions and prompts nested in a workflow', async (t) => {
     steps: { A: [{ hangup: { message: { speak: 'bye' } } }] },
   }
   t.same(describe(Workflow, input), [
-    'filter.not.any[1]: unknown condition "dialled" (expected one of open, closed, caller, dialed, field, contact, team, all, any, not)',
+    'filter.not.any[1]: unknown condition "dialled" (expected one of open, closed, caller, dialed, field, contact, team, data, all, any, not)',
     'steps.A[0].hangup.message: unknown prompt "speak" (expected one of say, play)',
   ])
 })

@@ -6,6 +6,7 @@
  */
 import type { CollectAction } from '../../workflow/schema.js'
 import type { ActionContext, Next } from '../context.js'
+import { fillPrompt } from '../fill.js'
 import { exhausted } from './menu.js'
 import { playPrompt } from './message.js'
 
@@ -24,7 +25,7 @@ export async function collect(c: CollectAction, ctx: ActionContext): Promise<Nex
   const pattern = patternOf(c)
   for (let play = 1; play <= ctx.workflow.repeat; play++) {
     const { digits } = await ctx.call.readKeys({
-      prompt: c.prompt,
+      prompt: fillPrompt(c.prompt, ctx),
       minDigits: c.minDigits,
       maxDigits: c.maxDigits,
       endKey: c.endKey,

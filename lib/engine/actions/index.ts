@@ -6,6 +6,7 @@ import { branch } from './branch.js'
 import { collect } from './collect.js'
 import { connect } from './connect.js'
 import { hangup } from './hangup.js'
+import { http } from './http.js'
 import { menu } from './menu.js'
 import { message } from './message.js'
 import { sms } from './sms.js'
@@ -24,6 +25,7 @@ export async function runAction(action: Action, ctx: ActionContext): Promise<Nex
   if ('hangup' in action) return hangup(action.hangup, ctx)
   if ('sms' in action) return sms(action.sms, ctx)
   if ('tag' in action) return tag(action.tag, ctx)
+  if ('http' in action) return http(action.http, ctx)
   ctx.emit({ type: 'goto', step: ctx.step, goto: action.goto })
   return { goto: action.goto }
 }

@@ -8,13 +8,14 @@
  */
 import type { MenuAction } from '../../workflow/schema.js'
 import type { ActionContext, Next } from '../context.js'
+import { fillPrompt } from '../fill.js'
 import { playPrompt } from './message.js'
 
 export async function menu(m: MenuAction, ctx: ActionContext): Promise<Next> {
   const timeoutMs = m.timeoutSeconds * 1000
   for (let play = 1; play <= ctx.workflow.repeat; play++) {
     const { digits } = await ctx.call.readKeys({
-      prompt: m.prompt,
+      prompt: fillPrompt(m.prompt, ctx),
       minDigits: 1,
       maxDigits: 1,
       endKey: 'none',

@@ -4,6 +4,7 @@
  */
 import type { Prompt } from '../../workflow/schema.js'
 import type { ActionContext, Next } from '../context.js'
+import { fillPrompt } from '../fill.js'
 import { describePrompt } from '../prompts.js'
 
 export async function voicemail(
@@ -12,10 +13,11 @@ export async function voicemail(
 ): Promise<Next> {
   ctx.state.phase = 'voicemail'
   // The media side plays the greeting right before recording; the record says it was played.
-  if (v.greeting) ctx.emit({ type: 'message', step: ctx.step, prompt: describePrompt(v.greeting) })
+  const greeting = v.greeting && fillPrompt(v.greeting, ctx)
+  if (greeting) ctx.emit({ type: 'message', step: ctx.step, prompt: describePrompt(greeting) })
   const result = await ctx.call.voicemail({
     maxSeconds: v.maxSeconds,
-    ...(v.greeting ? { greeting: v.greeting } : {}),
+    ...(greeting ? { greeting } : {}),
     ...(v.box ? { box: v.box } : ctx.state.team ? { box: ctx.state.team } : {}),
   })
   ctx.emit({
