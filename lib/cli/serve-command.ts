@@ -25,6 +25,7 @@ import { toE164 } from '../phone/e164.js'
 import { findRecipe } from '../recipes.js'
 import { EslServer, type ServerOptions } from '../server/esl-server.js'
 import { fileCandidates } from '../server/file-candidates.js'
+import { missingBoxReporter } from '../server/missing-box.js'
 import { MemoryWorld } from '../server/memory-world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { drainAndStop } from '../server/shutdown.js'
@@ -275,6 +276,7 @@ export function registerServeCommand(program: Command): void {
           recordingsDir,
           minRecordingSeconds: voicemail.minSeconds,
           voicemail: voicemail.mode,
+          onMissingBox: missingBoxReporter(log, metrics && ((box) => metrics.voicemailBoxMissing(box))),
         },
         ...(metrics ? { timing: metrics.esl, onCall: (record: CallRecord) => metrics.callEnded(record) } : {}),
       })

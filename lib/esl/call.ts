@@ -37,6 +37,8 @@ export type EslCallOptions = {
   minRecordingSeconds: number
   /** How voicemail is taken: our own `record` (default) or FreeSWITCH's mod_voicemail box. */
   voicemail?: VoicemailMode
+  /** mod_voicemail found no such box (the router recorded the message itself): for a log line and a count. */
+  onMissingBox?: (box: string) => void
   now?: () => number
 }
 
@@ -226,6 +228,8 @@ export class EslCall implements Call {
    * mod_voicemail (traces voicemail-*, vm_event): the workflow's greeting has played, so the box's greeting, the
    * instructions, the record-check and urgent menus and the goodbye are skipped. The message is the file in
    * `voicemail_file_path`; FreeSWITCH itself discards one under the profile's min-record-len (3 s) and sets nothing.
+   * Without that file and with the call still answered the box does not exist (trace voicemail_nobox: the app
+   * returns at once): the router records the message itself rather than lose it.
    */
   async #modVoicemail(
     req: VoicemailRequest,
@@ -247,7 +251,11 @@ export class EslCall implements Call {
     }
     const done = await this.#lingering('voicemail', `${mode.profile} ${mode.domain} ${id}`)
     const path = done?.variableText('voicemail_file_path')
-    if (!path) return { recorded: false, seconds: 0 }
+    if (!path) {
+      if (done?.text('Answer-State') !== 'answered' || this.session.isEnded) return { recorded: false, seconds: 0 }
+      this.opts.onMissingBox?.(id)
+      return this.#record(req)
+    }
     const ms = Number(done?.variableText('record_ms'))
     return this.#kept(
       path,

@@ -46,6 +46,7 @@ export class Metrics {
   readonly #smsFailed: Counter
   readonly #agentsAway: Counter
   readonly #agentsUnreachable: Counter<'cause'>
+  readonly #boxMissing: Counter<'box'>
   #agentsRead: Promise<{ byStatus: Record<string, number>; onCall: number } | undefined> | undefined
 
   /** For EslServer: both histograms fed by the session. */
@@ -172,6 +173,12 @@ export class Metrics {
       labelNames: ['cause'],
       registers,
     })
+    this.#boxMissing = new Counter({
+      name: 'ivr_voicemail_box_missing_total',
+      help: 'voicemails whose mod_voicemail box FreeSWITCH could not find (the router recorded them itself), by box',
+      labelNames: ['box'],
+      registers,
+    })
     const think = this.#think
     const roundTrip = this.#roundTrip
     this.esl = { think: (s) => think.observe(s), commandRoundTrip: (s) => roundTrip.observe(s) }
@@ -192,6 +199,11 @@ export class Metrics {
   agentNotice(notice: AgentNotice): void {
     if (notice.kind === 'away') this.#agentsAway.inc()
     else this.#agentsUnreachable.inc({ cause: notice.cause })
+  }
+
+  /** mod_voicemail had no such box; the router recorded the message itself. */
+  voicemailBoxMissing(box: string): void {
+    this.#boxMissing.inc({ box })
   }
 
   /** For the SMS worker: one message sent, or failed for good. */

@@ -62,6 +62,7 @@ export type SwitchContext = {
   mediaSpeed: number
   idleSpeed: number
   missingFiles: (string | RegExp)[]
+  voicemailBoxes?: string[]
   dtmfSource: string
   phones?: Phones
   epochMs?: number
@@ -138,6 +139,7 @@ export class FakeCall {
         mediaSpeed: sw.mediaSpeed,
         idleSpeed: sw.idleSpeed,
         missingFiles: sw.missingFiles,
+        ...(sw.voicemailBoxes && { voicemailBoxes: sw.voicemailBoxes }),
         dtmfSource: sw.dtmfSource,
         ...(sw.phones ? { phones: sw.phones } : {}),
         socketArg,
