@@ -136,7 +136,8 @@ async function writable(path: string): Promise<boolean> {
 /** A fresh embedded database gets the demo recipe and a number bound to it. */
 async function seedDemo(store: Store, region: string, log: Logger): Promise<void> {
   const recipe = findRecipe(DEMO_RECIPE)!
-  const applied = await applyDocuments(store, loadString(recipe.text, `${recipe.name}.yaml`), {
+  const documents = loadString(recipe.text, `${recipe.name}.yaml`)
+  const applied = await applyDocuments(store, documents, {
     region,
     importedBy: 'serve (demo)',
     note: 'demo recipe for a fresh database',
@@ -145,6 +146,13 @@ async function seedDemo(store: Store, region: string, log: Logger): Promise<void
   const bound = await bindNumber(store, DEMO_NUMBER, DEMO_RECIPE, region)
   if (!bound.ok) throw new Error(`demo binding refused: ${JSON.stringify(bound)}`)
   log.info({ workflow: DEMO_RECIPE, number: bound.number }, `demo: ${DEMO_NUMBER} is bound to ${DEMO_RECIPE}`)
+  // The demo's agents dial users of FreeSWITCH's stock directory; a real switch has its own phones.
+  const agents = documents.agents.map((a) => `${a.value.name} → ${a.value.dial}`).join(', ')
+  const first = documents.agents[0]?.value.name ?? 'NAME'
+  log.info(
+    { agents: documents.agents.map((a) => ({ name: a.value.name, dial: a.value.dial })) },
+    `demo agents ${agents} (users of a stock FreeSWITCH directory); point them at real phones with \`ivr-router agent add ${first} --dial user/EXTENSION@DOMAIN\` (or sofia/gateway/…), and \`ivr-router doctor\` names the ones not registered`,
+  )
 }
 
 async function storeRouting(opts: Options, config: Config, log: Logger, metrics?: Metrics): Promise<Routing> {
