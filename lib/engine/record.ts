@@ -60,7 +60,8 @@ export type CallEvent =
   | { at: number; type: 'sms'; step: string; to: string; text: string }
   | { at: number; type: 'tag'; step: string; tags: string[] }
   | { at: number; type: 'hangup'; step?: string; by: 'caller' | 'workflow' | 'router'; cause?: string }
-  | { at: number; type: 'error'; step?: string; message: string }
+  /** `handedTo: 'dialplan'`: the router let go of the call and FreeSWITCH's dialplan fallback took it. */
+  | { at: number; type: 'error'; step?: string; message: string; handedTo?: 'dialplan' }
 
 export type CallRecord = {
   id: string

@@ -51,7 +51,14 @@ export type VoicemailMode = { kind: 'record' } | { kind: 'mod_voicemail'; profil
 /** What mod_voicemail and FreeSWITCH accept as a box id, a profile or a domain: no spaces, quotes or `${`. */
 export const VOICEMAIL_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/
 
-export type ChannelInfo = { uuid: string; caller: string; callerName: string; dialed: string }
+export type ChannelInfo = {
+  uuid: string
+  caller: string
+  callerName: string
+  dialed: string
+  /** The dialplan set `socket_resume=true`: when we let go of the call, its actions after `socket` run. */
+  resumable?: boolean
+}
 
 const UUID = /^[0-9A-Za-z-]{1,64}$/
 
@@ -81,6 +88,7 @@ export class EslCall implements Call {
   readonly dialed: string
   readonly ended: Promise<{ cause: string }>
   #prepared = false
+  readonly #resumable: boolean
   /** Hold music: while `#holding`, a loop keeps a playback going. */
   #holding = false
   #hold: Promise<void> | undefined
@@ -96,6 +104,7 @@ export class EslCall implements Call {
     this.caller = info.caller
     this.callerName = info.callerName
     this.dialed = info.dialed
+    this.#resumable = info.resumable ?? false
     this.ended = session.ended
     this.#now = opts.now ?? Date.now
   }
@@ -329,6 +338,17 @@ export class EslCall implements Call {
       ])
       if (stopped) return
     }
+  }
+
+  /**
+   * The bundle's dialplan sets `socket_resume=true` and follows `socket` with its fallback (apology, fallback
+   * mailbox): `exit` with the call up hands the caller to it. Without socket_resume FreeSWITCH would hang up.
+   */
+  async handBack(): Promise<boolean> {
+    if (!this.#resumable || this.session.isEnded) return false
+    await this.stopHold().catch(() => {})
+    await this.session.handBack()
+    return true
   }
 
   async hangup(cause = 'NORMAL_CLEARING'): Promise<void> {

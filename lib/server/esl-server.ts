@@ -110,7 +110,8 @@ export class EslServer {
         { workflow: found.workflow.name, version: found.version, caller: facts.caller, dialed: facts.dialed },
         'call started',
       )
-      const call = new EslCall(session, facts, this.opts.call)
+      const resumable = /^true$/i.test(channel.variables.get('socket_resume') ?? '')
+      const call = new EslCall(session, { ...facts, resumable }, this.opts.call)
       const record = await runCall({
         workflow: found.workflow,
         ...(found.version !== undefined ? { version: found.version } : {}),
