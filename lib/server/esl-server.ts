@@ -120,6 +120,14 @@ export class EslServer {
         ...(this.opts.fallbackPrompt ? { fallbackPrompt: this.opts.fallbackPrompt } : {}),
       })
       this.stats.completed++
+      const error = record.events.find((e) => e.type === 'error')
+      if (error)
+        log.error(
+          { err: error.message, step: error.step },
+          error.handedTo === 'dialplan'
+            ? 'internal error: the dialplan fallback took the call (socket_resume)'
+            : 'internal error: the caller heard the fallback prompt and was hung up',
+        )
       log.info({ workflow: record.workflow, outcome: record.outcome, steps: record.steps.length }, 'call ended')
       this.opts.onCall?.(record)
     } finally {
