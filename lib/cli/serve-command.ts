@@ -37,6 +37,7 @@ import { migrateStore, openStore, reachable, type Store } from '../store/db.js'
 import { bindNumber } from '../store/numbers.js'
 import { StoreWorld } from '../store/world.js'
 import { createTtsRenderer } from '../tts/render.js'
+import { speakArgument } from '../tts/speak.js'
 import { loadString } from '../workflow/load.js'
 import { UsageError } from './errors.js'
 import { smsSettings, smsWorker } from './sms-options.js'
@@ -131,6 +132,17 @@ async function writable(path: string): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+/** How `say` prompts reach the caller: WAV files the router renders, or FreeSWITCH's own `speak`. */
+function promptMedia(config: Config): Media {
+  if (config.prompts === 'render') return new Media({ kind: 'render', renderer: createTtsRenderer() })
+  try {
+    speakArgument(config.speakEngine, config.speakVoice, 'x')
+  } catch (err) {
+    throw new UsageError(`--speak-engine/--speak-voice: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  return new Media({ kind: 'speak', engine: config.speakEngine, voice: config.speakVoice })
 }
 
 /** A fresh embedded database gets the demo recipe and a number bound to it. */
@@ -249,6 +261,7 @@ export function registerServeCommand(program: Command): void {
       if (files.length > 0 && (sources.databaseUrl.source === 'flag' || sources.dataDir.source === 'flag'))
         throw new UsageError('give workflow files or a database, not both')
       const voicemail = voicemailSettings(config)
+      const media = promptMedia(config)
       const sms = smsSettings(config)
       if (sms && files.length > 0)
         throw new UsageError('--sms-provider delivers from the database: serve without workflow files')
@@ -278,7 +291,7 @@ export function registerServeCommand(program: Command): void {
         // No dead air: if the router fails inside a call, the caller hears this before it hangs up.
         fallbackPrompt: { say: '죄송합니다. 지금은 연결할 수 없습니다. 잠시 후 다시 걸어 주세요.' },
         call: {
-          media: new Media({ kind: 'render', renderer: createTtsRenderer() }),
+          media,
           region: config.region,
           holdMusic: config.holdMusic,
           recordingsDir,

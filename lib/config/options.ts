@@ -116,6 +116,28 @@ export const OPTIONS = {
     default: 'local_stream://moh',
     description: 'what callers hear while queued or ringing',
   }),
+  prompts: option({
+    flag: '--prompts <how>',
+    env: 'IVR_PROMPTS',
+    parse: p.oneOf('render', 'speak'),
+    default: 'render',
+    description:
+      '`say` prompts: `render` (the router renders WAV files with espeak-ng, FreeSWITCH plays them) or `speak` (FreeSWITCH speaks the text with `speak ENGINE|VOICE|TEXT`, docs/tts.md)',
+  }),
+  speakEngine: option({
+    flag: '--speak-engine <name>',
+    env: 'IVR_SPEAK_ENGINE',
+    parse: p.word('a FreeSWITCH TTS engine'),
+    default: 'tts_commandline',
+    description: 'with `--prompts speak`: the engine FreeSWITCH speaks with (mod_tts_commandline, or `flite`)',
+  }),
+  speakVoice: option({
+    flag: '--speak-voice <name>',
+    env: 'IVR_SPEAK_VOICE',
+    parse: p.word('a voice'),
+    default: 'ko',
+    description: 'with `--prompts speak`: the voice when a prompt names none',
+  }),
   recordings: option({
     flag: '--recordings <dir>',
     env: 'IVR_RECORDINGS_DIR',
