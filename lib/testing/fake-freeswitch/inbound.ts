@@ -41,6 +41,22 @@ export type InboundOptions = {
   files?: string[]
   /** The directory's users as `id@domain` (`user_exists id ID DOMAIN`), with a contact when registered (`sofia_contact`). */
   users?: Record<string, { contact?: string }>
+  /** mod_voicemail's messages by `box@domain/profile` (`vm_list`, `vm_read`; trace inbound_vm). Changed in place. */
+  mailboxes?: Record<string, VoicemailMessage[]>
+}
+
+/** One message of a box, as `vm_list` lists it. */
+export type VoicemailMessage = {
+  createdEpoch: number
+  /** 0 while unread. */
+  readEpoch: number
+  /** The UUID of the channel that left it. */
+  uuid: string
+  path: string
+  cidName: string
+  cidNumber: string
+  /** Seconds. */
+  length: number
 }
 
 const DISCONNECT_BODY = 'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n'
@@ -241,6 +257,10 @@ class Listener {
         const [kind, id, domain] = (arg ?? '').split(' ')
         return kind === 'id' && o.users?.[`${id}@${domain}`] ? 'true' : 'false'
       }
+      case 'vm_list':
+        return vmList(arg, o.mailboxes ?? {})
+      case 'vm_read':
+        return vmRead(arg, o.mailboxes ?? {})
       case 'sofia_contact': {
         const user = o.users?.[arg ?? '']
         return user?.contact ?? 'error/user_not_registered'
@@ -270,6 +290,47 @@ function localStream(arg: string | undefined, streams: Record<string, string>): 
     `  prebuf:   65536\n  timer:    soft\n  total:    0\n  shuffle:  false\n  ready:    true\n  stopped:  false\n` +
     `  reloading: false\n`
   )
+}
+
+/**
+ * `vm_list BOX@DOMAIN[/PROFILE] [xml]` (trace inbound_vm): a line per message (`created:read:user:domain:folder:path:
+ * uuid:cid_name:cid_number:len`) or the `<voicemail>` list, values not XML-escaped; a box with no messages (or none at
+ * all) is empty text (`-ERR no reply` once mod_event_socket substitutes it) or an empty `<voicemail>` list.
+ */
+function vmList(arg: string | undefined, boxes: Record<string, VoicemailMessage[]>): string {
+  const [id, format] = (arg ?? '').split(' ')
+  if (!id) return 'Usage: <id>@<domain>[/profile] [xml]\n'
+  const key = id.includes('/') ? id : `${id}/default`
+  const [user, domain] = key.split('/')[0]!.split('@')
+  const messages = boxes[key] ?? []
+  if (format === 'xml') {
+    const body = messages
+      .map(
+        (m) =>
+          ` <message>\n  <created_epoch>${m.createdEpoch}</created_epoch>\n  <read_epoch>${m.readEpoch}</read_epoch>\n` +
+          `  <username>${user}</username>\n  <domain>${domain}</domain>\n  <folder>inbox</folder>\n  <path>${m.path}</path>\n` +
+          `  <uuid>${m.uuid}</uuid>\n  <cid-name>${m.cidName}</cid-name>\n  <cid-number>${m.cidNumber}</cid-number>\n` +
+          `  <message-len>${m.length}</message-len>\n </message>\n`,
+      )
+      .join('')
+    return `<voicemail>\n${body}</voicemail>\n`
+  }
+  return messages
+    .map(
+      (m) =>
+        `${m.createdEpoch}:${m.readEpoch}:${user}:${domain}:inbox:${m.path}:${m.uuid}:${m.cidName}:${m.cidNumber}:${m.length}\n`,
+    )
+    .join('')
+}
+
+/** `vm_read BOX@DOMAIN/PROFILE read|unread UUID`: `+OK` whether or not the message exists (trace inbound_vm). */
+function vmRead(arg: string | undefined, boxes: Record<string, VoicemailMessage[]>): string {
+  const [id, how, uuid] = (arg ?? '').split(' ')
+  if (!id || (how !== 'read' && how !== 'unread')) return "-ERR can't find user or profile.\n"
+  const key = id.includes('/') ? id : `${id}/default`
+  for (const m of boxes[key] ?? [])
+    if (m.uuid === uuid) m.readEpoch = how === 'read' ? Math.floor(Date.now() / 1000) : 0
+  return '+OK\n'
 }
 
 /** `api`/`bgapi` split the command from its argument at the first space. */
