@@ -26,6 +26,9 @@ import { findRecipe } from '../recipes.js'
 import { EslServer, type ServerOptions } from '../server/esl-server.js'
 import { fileCandidates } from '../server/file-candidates.js'
 import { missingBoxReporter } from '../server/missing-box.js'
+import { pollFallbackMailbox, type MailboxPoller } from '../server/fallback-mailbox.js'
+import { connectFreeSwitch } from '../doctor/freeswitch-client.js'
+import { writeRecord } from '../store/records.js'
 import { MemoryWorld } from '../server/memory-world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { drainAndStop } from '../server/shutdown.js'
@@ -143,6 +146,40 @@ function promptMedia(config: Config): Media {
     throw new UsageError(`--speak-engine/--speak-voice: ${err instanceof Error ? err.message : String(err)}`)
   }
   return new Media({ kind: 'speak', engine: config.speakEngine, voice: config.speakVoice })
+}
+
+/** The dialplan fallback's mailbox, read into the inbox (database only). */
+function fallbackMailbox(config: Config, store: Store | undefined, log: Logger): MailboxPoller | undefined {
+  if (!config.fallbackMailbox || !store) return undefined
+  const [box, rest] = config.fallbackMailbox.split('@') as [string, string]
+  const [domain, profile] = rest.split('/') as [string, string]
+  const { host, port } = splitHostPort(config.mailboxEsl)!
+  let failing = false
+  return pollFallbackMailbox({
+    mailbox: { box, domain, profile },
+    seconds: config.fallbackMailboxSeconds,
+    region: config.region,
+    connect: () => connectFreeSwitch({ host, port, password: config.mailboxEslPassword, timeoutMs: 5000 }),
+    write: (record) => writeRecord(store.db, record),
+    onRound: (result) => {
+      if ('error' in result) {
+        // Once per outage, not every round.
+        if (!failing)
+          log.warn(
+            { err: result.error instanceof Error ? result.error.message : String(result.error) },
+            `fallback mailbox ${config.fallbackMailbox}: cannot read it now (retried every ${config.fallbackMailboxSeconds} s)`,
+          )
+        failing = true
+        return
+      }
+      failing = false
+      if (result.imported > 0)
+        log.info(
+          result,
+          `fallback mailbox: ${result.imported} message(s) from callers no router answered are in the inbox`,
+        )
+    },
+  })
 }
 
 /** A fresh embedded database gets the demo recipe and a number bound to it. */
@@ -265,6 +302,8 @@ export function registerServeCommand(program: Command): void {
       const sms = smsSettings(config)
       if (sms && files.length > 0)
         throw new UsageError('--sms-provider delivers from the database: serve without workflow files')
+      if (config.fallbackMailbox && files.length > 0)
+        throw new UsageError('--fallback-mailbox imports into the database: serve without workflow files')
 
       const log = createLogger({ level: config.logLevel, pretty: config.pretty, redactNumbers: config.redactNumbers })
       const health = new Health()
@@ -328,6 +367,7 @@ export function registerServeCommand(program: Command): void {
             })
           : undefined
       worker?.start()
+      const mailbox = fallbackMailbox(config, routing.store, log)
       log.info(
         { listen: `${address.address}:${address.port}` },
         `ivr-router listening; dialplan: <action application="socket" data="${address.address}:${address.port} async full"/>`,
@@ -346,6 +386,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', stop)
       })
       await worker?.stop()
+      await mailbox?.stop()
       await routing.close()
       await metricsServer?.close()
       log.info(server.stats, 'stopped')

@@ -181,6 +181,37 @@ export const OPTIONS = {
     default: 2,
     description: 'a shorter message is a hang-up, not a voicemail',
   }),
+  fallbackMailbox: option<string | undefined>({
+    flag: '--fallback-mailbox <box@domain/profile>',
+    env: 'IVR_FALLBACK_MAILBOX',
+    parse: p.voicemailBox,
+    default: undefined,
+    noDefault: 'none: not imported',
+    description:
+      "database only: import the dialplan fallback mailbox's messages (callers no router answered) into the inbox, over `--mailbox-esl`",
+  }),
+  fallbackMailboxSeconds: option({
+    flag: '--fallback-mailbox-seconds <s>',
+    env: 'IVR_FALLBACK_MAILBOX_SECONDS',
+    parse: p.integer(5, 3600),
+    default: 60,
+    description: 'how often the fallback mailbox is read',
+  }),
+  mailboxEsl: option({
+    flag: '--mailbox-esl <host:port>',
+    env: 'IVR_MAILBOX_ESL',
+    parse: p.hostPort,
+    default: '127.0.0.1:8021',
+    description: "FreeSWITCH's inbound Event Socket (for the fallback mailbox)",
+  }),
+  mailboxEslPassword: option({
+    flag: '--mailbox-esl-password <password>',
+    env: 'IVR_MAILBOX_ESL_PASSWORD',
+    parse: p.text('a password'),
+    default: 'ClueCon',
+    secret: true,
+    description: "the inbound Event Socket's password (event_socket.conf.xml)",
+  }),
   smsProvider: option({
     flag: '--sms-provider <name>',
     env: 'IVR_SMS_PROVIDER',

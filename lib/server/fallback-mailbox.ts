@@ -63,3 +63,44 @@ export async function importFallbackMailbox(
   }
   return { imported, marked }
 }
+
+export type MailboxPoller = { stop(): Promise<void> }
+
+/**
+ * Reads the mailbox every `seconds` (and once at start) over a connection opened for each round, so a FreeSWITCH
+ * restart costs nothing but a round. `connect` opens it; `onRound` hears how each round went.
+ */
+export function pollFallbackMailbox(o: {
+  mailbox: FallbackMailbox
+  seconds: number
+  region: string
+  connect: () => Promise<MailboxApi & { close(): void }>
+  write: (record: CallRecord) => Promise<boolean>
+  onRound: (result: { imported: number; marked: number } | { error: unknown }) => void
+}): MailboxPoller {
+  let running: Promise<void> | undefined
+  const round = async () => {
+    try {
+      const fs = await o.connect()
+      try {
+        o.onRound(await importFallbackMailbox(fs, o.mailbox, o.write, o.region))
+      } finally {
+        fs.close()
+      }
+    } catch (error) {
+      o.onRound({ error })
+    }
+  }
+  running = round()
+  const timer = setInterval(() => {
+    running ??= round().finally(() => (running = undefined))
+  }, o.seconds * 1000)
+  timer.unref()
+  void running.finally(() => (running = undefined))
+  return {
+    async stop() {
+      clearInterval(timer)
+      await running
+    },
+  }
+}
