@@ -19,6 +19,8 @@ export const DEFAULT_FREESWITCH = '127.0.0.1:8021'
 /** serve's default --listen. */
 export const DEFAULT_LISTEN = OPTIONS.listen.default
 const SPEAK_MODULES = ['mod_tts_commandline', 'mod_flite']
+/** 20 calls at once: 40 sessions with their agents' legs, above FreeSWITCH's default limit of 30 per second. */
+const DEFAULT_CALLS_PER_SECOND = 20
 
 type Options = {
   databaseUrl?: string
@@ -32,6 +34,9 @@ type Options = {
   context: string
   number: string[]
   speakModule?: string
+  holdMusic: string
+  callsPerSecond: string
+  voicemailDomain?: string
   timeout: string
   json?: boolean
 }
@@ -59,6 +64,17 @@ export function registerDoctorCommand(program: Command): void {
     .option('--context <name>', 'the dialplan context calls arrive in', 'public')
     .option('--number <number...>', 'also check that these numbers reach the router (bound numbers are checked)', [])
     .option('--speak-module <module>', `when prompts are spoken by FreeSWITCH: ${SPEAK_MODULES.join(' or ')}`)
+    .option('--hold-music <uri>', "serve's --hold-music", process.env.IVR_HOLD_MUSIC ?? OPTIONS.holdMusic.default)
+    .option(
+      '--calls-per-second <n>',
+      "calls arriving per second at peak, against FreeSWITCH's sessions-per-second limit",
+      String(DEFAULT_CALLS_PER_SECOND),
+    )
+    .option(
+      '--voicemail-domain <domain>',
+      "with serve --voicemail mod_voicemail: the boxes' domain (each box the workflows use must exist)",
+      process.env.IVR_VOICEMAIL_DOMAIN,
+    )
     .option('--timeout <seconds>', 'how long to wait for FreeSWITCH', '5')
     .option('--json', 'print the checks as JSON')
     .action(async (opts: Options) => {
@@ -93,6 +109,13 @@ function doctorOptions(opts: Options): DoctorOptions {
   // eslint-disable-next-line no-control-regex
   if (password === '' || /[\u0000-\u001f]/.test(password))
     throw new UsageError('--password: empty or with control characters')
+  const callsPerSecond = Number(opts.callsPerSecond)
+  if (!Number.isInteger(callsPerSecond) || callsPerSecond < 1 || callsPerSecond > 10000)
+    throw new UsageError(`--calls-per-second "${opts.callsPerSecond}": a whole number from 1 to 10000`)
+  // Both go into API commands as single words.
+  if (!/^[^\s'"${}\\]+$/.test(opts.holdMusic)) throw new UsageError(`--hold-music "${opts.holdMusic}": one word`)
+  if (opts.voicemailDomain !== undefined && !/^[A-Za-z0-9_.-]{1,253}$/.test(opts.voicemailDomain))
+    throw new UsageError(`--voicemail-domain "${opts.voicemailDomain}": a domain`)
   const numbers = opts.number.map((n) => {
     const e164 = toE164(n, opts.region)
     if (!e164) throw new UsageError(`--number "${n}": not a phone number`)
@@ -100,6 +123,7 @@ function doctorOptions(opts: Options): DoctorOptions {
   })
   return {
     ...base,
+    ...(opts.voicemailDomain !== undefined && { voicemailDomain: opts.voicemailDomain }),
     freeswitch: {
       host,
       port,
@@ -109,6 +133,7 @@ function doctorOptions(opts: Options): DoctorOptions {
       context: opts.context,
       listen: opts.listen,
       numbers,
+      setup: { holdMusic: opts.holdMusic, callsPerSecond },
     },
   }
 }

@@ -25,6 +25,10 @@ import { toE164 } from '../phone/e164.js'
 import { findRecipe } from '../recipes.js'
 import { EslServer, type ServerOptions } from '../server/esl-server.js'
 import { fileCandidates } from '../server/file-candidates.js'
+import { missingBoxReporter } from '../server/missing-box.js'
+import { pollFallbackMailbox, type MailboxPoller } from '../server/fallback-mailbox.js'
+import { connectFreeSwitch } from '../doctor/freeswitch-client.js'
+import { writeRecord } from '../store/records.js'
 import { MemoryWorld } from '../server/memory-world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { drainAndStop } from '../server/shutdown.js'
@@ -37,6 +41,7 @@ import { bindNumber } from '../store/numbers.js'
 import { StoreWorld } from '../store/world.js'
 import { EndpointClient } from '../endpoints/client.js'
 import { createTtsRenderer } from '../tts/render.js'
+import { speakArgument } from '../tts/speak.js'
 import { loadString } from '../workflow/load.js'
 import { UsageError } from './errors.js'
 import { smsSettings, smsWorker } from './sms-options.js'
@@ -147,10 +152,56 @@ async function writable(path: string): Promise<boolean> {
   }
 }
 
+/** How `say` prompts reach the caller: WAV files the router renders, or FreeSWITCH's own `speak`. */
+function promptMedia(config: Config): Media {
+  if (config.prompts === 'render') return new Media({ kind: 'render', renderer: createTtsRenderer() })
+  try {
+    speakArgument(config.speakEngine, config.speakVoice, 'x')
+  } catch (err) {
+    throw new UsageError(`--speak-engine/--speak-voice: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  return new Media({ kind: 'speak', engine: config.speakEngine, voice: config.speakVoice })
+}
+
+/** The dialplan fallback's mailbox, read into the inbox (database only). */
+function fallbackMailbox(config: Config, store: Store | undefined, log: Logger): MailboxPoller | undefined {
+  if (!config.fallbackMailbox || !store) return undefined
+  const [box, rest] = config.fallbackMailbox.split('@') as [string, string]
+  const [domain, profile] = rest.split('/') as [string, string]
+  const { host, port } = splitHostPort(config.mailboxEsl)!
+  let failing = false
+  return pollFallbackMailbox({
+    mailbox: { box, domain, profile },
+    seconds: config.fallbackMailboxSeconds,
+    region: config.region,
+    connect: () => connectFreeSwitch({ host, port, password: config.mailboxEslPassword, timeoutMs: 5000 }),
+    write: (record) => writeRecord(store.db, record),
+    onRound: (result) => {
+      if ('error' in result) {
+        // Once per outage, not every round.
+        if (!failing)
+          log.warn(
+            { err: result.error instanceof Error ? result.error.message : String(result.error) },
+            `fallback mailbox ${config.fallbackMailbox}: cannot read it now (retried every ${config.fallbackMailboxSeconds} s)`,
+          )
+        failing = true
+        return
+      }
+      failing = false
+      if (result.imported > 0)
+        log.info(
+          result,
+          `fallback mailbox: ${result.imported} message(s) from callers no router answered are in the inbox`,
+        )
+    },
+  })
+}
+
 /** A fresh embedded database gets the demo recipe and a number bound to it. */
 async function seedDemo(store: Store, region: string, log: Logger): Promise<void> {
   const recipe = findRecipe(DEMO_RECIPE)!
-  const applied = await applyDocuments(store, loadString(recipe.text, `${recipe.name}.yaml`), {
+  const documents = loadString(recipe.text, `${recipe.name}.yaml`)
+  const applied = await applyDocuments(store, documents, {
     region,
     importedBy: 'serve (demo)',
     note: 'demo recipe for a fresh database',
@@ -159,6 +210,13 @@ async function seedDemo(store: Store, region: string, log: Logger): Promise<void
   const bound = await bindNumber(store, DEMO_NUMBER, DEMO_RECIPE, region)
   if (!bound.ok) throw new Error(`demo binding refused: ${JSON.stringify(bound)}`)
   log.info({ workflow: DEMO_RECIPE, number: bound.number }, `demo: ${DEMO_NUMBER} is bound to ${DEMO_RECIPE}`)
+  // The demo's agents dial users of FreeSWITCH's stock directory; a real switch has its own phones.
+  const agents = documents.agents.map((a) => `${a.value.name} → ${a.value.dial}`).join(', ')
+  const first = documents.agents[0]?.value.name ?? 'NAME'
+  log.info(
+    { agents: documents.agents.map((a) => ({ name: a.value.name, dial: a.value.dial })) },
+    `demo agents ${agents} (users of a stock FreeSWITCH directory); point them at real phones with \`ivr-router agent add ${first} --dial user/EXTENSION@DOMAIN\` (or sofia/gateway/…), and \`ivr-router doctor\` names the ones not registered`,
+  )
 }
 
 async function storeRouting(opts: Options, config: Config, log: Logger, metrics?: Metrics): Promise<Routing> {
@@ -268,9 +326,12 @@ export function registerServeCommand(program: Command): void {
       if (files.length > 0 && (sources.databaseUrl.source === 'flag' || sources.dataDir.source === 'flag'))
         throw new UsageError('give workflow files or a database, not both')
       const voicemail = voicemailSettings(config)
+      const media = promptMedia(config)
       const sms = smsSettings(config)
       if (sms && files.length > 0)
         throw new UsageError('--sms-provider delivers from the database: serve without workflow files')
+      if (config.fallbackMailbox && files.length > 0)
+        throw new UsageError('--fallback-mailbox imports into the database: serve without workflow files')
 
       const log = createLogger({ level: config.logLevel, pretty: config.pretty, redactNumbers: config.redactNumbers })
       const health = new Health()
@@ -297,12 +358,13 @@ export function registerServeCommand(program: Command): void {
         // No dead air: if the router fails inside a call, the caller hears this before it hangs up.
         fallbackPrompt: { say: '죄송합니다. 지금은 연결할 수 없습니다. 잠시 후 다시 걸어 주세요.' },
         call: {
-          media: new Media({ kind: 'render', renderer: createTtsRenderer() }),
+          media,
           region: config.region,
           holdMusic: config.holdMusic,
           recordingsDir,
           minRecordingSeconds: voicemail.minSeconds,
           voicemail: voicemail.mode,
+          onMissingBox: missingBoxReporter(log, metrics && ((box) => metrics.voicemailBoxMissing(box))),
         },
         ...(metrics ? { timing: metrics.esl, onCall: (record: CallRecord) => metrics.callEnded(record) } : {}),
       })
@@ -333,6 +395,7 @@ export function registerServeCommand(program: Command): void {
             })
           : undefined
       worker?.start()
+      const mailbox = fallbackMailbox(config, routing.store, log)
       log.info(
         { listen: `${address.address}:${address.port}` },
         `ivr-router listening; dialplan: <action application="socket" data="${address.address}:${address.port} async full"/>`,
@@ -351,6 +414,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', stop)
       })
       await worker?.stop()
+      await mailbox?.stop()
       await routing.close()
       await metricsServer?.close()
       log.info(server.stats, 'stopped')

@@ -119,6 +119,28 @@ export const OPTIONS = {
     default: 'local_stream://moh',
     description: 'what callers hear while queued or ringing',
   }),
+  prompts: option({
+    flag: '--prompts <how>',
+    env: 'IVR_PROMPTS',
+    parse: p.oneOf('render', 'speak'),
+    default: 'render',
+    description:
+      '`say` prompts: `render` (the router renders WAV files with espeak-ng, FreeSWITCH plays them) or `speak` (FreeSWITCH speaks the text with `speak ENGINE|VOICE|TEXT`, docs/tts.md)',
+  }),
+  speakEngine: option({
+    flag: '--speak-engine <name>',
+    env: 'IVR_SPEAK_ENGINE',
+    parse: p.word('a FreeSWITCH TTS engine'),
+    default: 'tts_commandline',
+    description: 'with `--prompts speak`: the engine FreeSWITCH speaks with (mod_tts_commandline, or `flite`)',
+  }),
+  speakVoice: option({
+    flag: '--speak-voice <name>',
+    env: 'IVR_SPEAK_VOICE',
+    parse: p.word('a voice'),
+    default: 'ko',
+    description: 'with `--prompts speak`: the voice when a prompt names none',
+  }),
   recordings: option({
     flag: '--recordings <dir>',
     env: 'IVR_RECORDINGS_DIR',
@@ -161,6 +183,37 @@ export const OPTIONS = {
     parse: p.integer(0, 600),
     default: 2,
     description: 'a shorter message is a hang-up, not a voicemail',
+  }),
+  fallbackMailbox: option<string | undefined>({
+    flag: '--fallback-mailbox <box@domain/profile>',
+    env: 'IVR_FALLBACK_MAILBOX',
+    parse: p.voicemailBox,
+    default: undefined,
+    noDefault: 'none: not imported',
+    description:
+      "database only: import the dialplan fallback mailbox's messages (callers no router answered) into the inbox, over `--mailbox-esl`",
+  }),
+  fallbackMailboxSeconds: option({
+    flag: '--fallback-mailbox-seconds <s>',
+    env: 'IVR_FALLBACK_MAILBOX_SECONDS',
+    parse: p.integer(5, 3600),
+    default: 60,
+    description: 'how often the fallback mailbox is read',
+  }),
+  mailboxEsl: option({
+    flag: '--mailbox-esl <host:port>',
+    env: 'IVR_MAILBOX_ESL',
+    parse: p.hostPort,
+    default: '127.0.0.1:8021',
+    description: "FreeSWITCH's inbound Event Socket (for the fallback mailbox)",
+  }),
+  mailboxEslPassword: option({
+    flag: '--mailbox-esl-password <password>',
+    env: 'IVR_MAILBOX_ESL_PASSWORD',
+    parse: p.text('a password'),
+    default: 'ClueCon',
+    secret: true,
+    description: "the inbound Event Socket's password (event_socket.conf.xml)",
   }),
   smsProvider: option({
     flag: '--sms-provider <name>',

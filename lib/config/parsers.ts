@@ -36,6 +36,15 @@ export const token = (what: string): Parser<string> => ({
     typeof raw === 'string' && /^[^\s'"{}$\\,|;]+$/.test(raw) ? raw : expected(`${what} (one word)`, raw),
 })
 
+/** `BOX@DOMAIN/PROFILE`, a mod_voicemail box as vm_list names it. */
+export const voicemailBox: Parser<string> = {
+  type: 'BOX@DOMAIN/PROFILE',
+  parse: (raw) =>
+    typeof raw === 'string' && /^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(raw)
+      ? raw
+      : expected('BOX@DOMAIN/PROFILE, e.g. ivr-fallback@pbx.example.com/ivr-router', raw),
+}
+
 export const nonNegative: Parser<number> = {
   type: 'number ≥ 0',
   parse(raw) {

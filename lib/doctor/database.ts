@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { redactUrl, type StoreConfig } from '../store/config.js'
 import { openStore, type Store } from '../store/db.js'
 import { DirectoryLocked } from '../store/lock.js'
+import { loadDirectory, type StoreDirectory } from '../store/directory.js'
 import { listBindings } from '../store/numbers.js'
 import { fail, messageOf, pass, type CheckResult } from './check.js'
 import { migrationState } from './migrations.js'
@@ -15,6 +16,9 @@ export type DatabaseReport = {
   results: CheckResult[]
   /** The bound numbers (E.164), for the dialplan check; empty when they could not be read. */
   numbers: string[]
+  /** The agents and the mod_voicemail boxes the workflows may use (teams, explicit boxes, bound numbers). */
+  agents?: { name: string; dial: string }[]
+  boxes?: string[]
 }
 
 const REACHABLE = 'database reachable'
@@ -80,5 +84,30 @@ export async function checkOpenStore(store: Store, where = store.description): P
       ),
     )
   else results.push(pass(MIGRATED, `${state.applied} of ${state.shipped.length} migrations applied`))
-  return { results, numbers: (await listBindings(store.db)).map((b) => b.number) }
+  const numbers = (await listBindings(store.db)).map((b) => b.number)
+  const directory = await loadDirectory(store.db)
+  return {
+    results,
+    numbers,
+    agents: [...directory.agents.values()].map((a) => ({ name: a.name, dial: a.dial })),
+    boxes: voicemailBoxes(directory, numbers),
+  }
+}
+
+/**
+ * The boxes `--voicemail mod_voicemail` may open: a voicemail action's `box`, else the team the call is assigned
+ * to, else the dialled number without `+` (lib/esl/call.ts). Without any voicemail action, none.
+ */
+function voicemailBoxes(directory: StoreDirectory, numbers: string[]): string[] {
+  const explicit: string[] = []
+  let any = false
+  for (const { workflow } of directory.workflows.values())
+    for (const actions of Object.values(workflow.steps))
+      for (const action of actions)
+        if ('voicemail' in action) {
+          any = true
+          if (action.voicemail.box) explicit.push(action.voicemail.box)
+        }
+  if (!any) return []
+  return [...new Set([...explicit, ...directory.teams.keys(), ...numbers.map((n) => n.replace(/^\+/, ''))])]
 }

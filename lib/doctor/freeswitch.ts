@@ -6,13 +6,21 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { fail, messageOf, pass, type CheckResult } from './check.js'
-import { contextOf, hunt, socketTarget } from './dialplan.js'
+import { contextOf, hunt, socketTarget, type Action } from './dialplan.js'
 import {
   connectFreeSwitch,
   FreeSwitchUnavailable,
   type FreeSwitchConnection,
   type FreeSwitchTarget,
 } from './freeswitch-client.js'
+import {
+  agentPhones,
+  fallback,
+  holdMusic,
+  sessionsPerSecond,
+  voicemailBoxes,
+  type SwitchSetup,
+} from './switch-setup.js'
 
 /** What the router's commands need, and how to get it (freeswitch/README.md). */
 export const MODULE_HINTS: Record<string, string> = {
@@ -27,9 +35,18 @@ export const MODULE_HINTS: Record<string, string> = {
   mod_tts_commandline:
     'speak mode (`speak tts_commandline|ko|…`): <load module="mod_tts_commandline"/> and freeswitch/autoload_configs/tts_commandline.conf.xml',
   mod_flite: 'speak mode with flite (English voices only): <load module="mod_flite"/>',
+  mod_commands:
+    'the API the router calls during calls (uuid_break, uuid_setvar_multi, uuid_getvar) and the doctor asks: <load module="mod_commands"/>',
 }
 
-export const REQUIRED_MODULES = ['mod_event_socket', 'mod_dptools', 'mod_sndfile', 'mod_voicemail', 'mod_local_stream']
+export const REQUIRED_MODULES = [
+  'mod_event_socket',
+  'mod_commands',
+  'mod_dptools',
+  'mod_sndfile',
+  'mod_voicemail',
+  'mod_local_stream',
+]
 
 export type FreeSwitchCheckOptions = FreeSwitchTarget & {
   modules: string[]
@@ -39,6 +56,8 @@ export type FreeSwitchCheckOptions = FreeSwitchTarget & {
   listen: string
   /** Numbers to route, E.164. */
   numbers: string[]
+  /** What the calls need beyond modules (hold music, sessions per second, boxes, agents). */
+  setup?: SwitchSetup
 }
 
 export async function checkFreeSwitch(o: FreeSwitchCheckOptions): Promise<CheckResult[]> {
@@ -54,7 +73,14 @@ export async function checkFreeSwitch(o: FreeSwitchCheckOptions): Promise<CheckR
   try {
     results.push(await status(fs))
     for (const module of o.modules) results.push(await moduleLoaded(fs, module))
-    results.push(...(await dialplan(fs, o)))
+    const routed = await dialplan(fs, o)
+    results.push(...routed.results)
+    if (routed.after) results.push(...(await fallback(fs, routed.after)))
+    const setup = o.setup
+    if (setup?.holdMusic) results.push(await holdMusic(fs, setup.holdMusic))
+    if (setup?.callsPerSecond) results.push(await sessionsPerSecond(fs, setup.callsPerSecond))
+    if (setup?.voicemail) results.push(...(await voicemailBoxes(fs, setup.voicemail)))
+    results.push(...(await agentPhones(fs, setup?.agents)))
   } catch (err) {
     results.push(
       fail(
@@ -99,7 +125,21 @@ function samePlace(a: string, b: string): boolean {
   return norm(a) === norm(b)
 }
 
-async function dialplan(fs: FreeSwitchConnection, o: FreeSwitchCheckOptions): Promise<CheckResult[]> {
+/** The checks of each number, and the actions after the socket of the first that reaches the router. */
+async function dialplan(
+  fs: FreeSwitchConnection,
+  o: FreeSwitchCheckOptions,
+): Promise<{ results: CheckResult[]; after?: Action[] }> {
+  let after: Action[] | undefined
+  const results = await routes(fs, o, (actions) => (after ??= actions))
+  return after ? { results, after } : { results }
+}
+
+async function routes(
+  fs: FreeSwitchConnection,
+  o: FreeSwitchCheckOptions,
+  found: (after: Action[]) => void,
+): Promise<CheckResult[]> {
   const xml = await fs.api(`xml_locate dialplan context name ${o.context}`)
   let context
   try {
@@ -161,6 +201,7 @@ async function dialplan(fs: FreeSwitchConnection, o: FreeSwitchCheckOptions): Pr
         `${where}, and nothing after it: callers are cut off when no router answers`,
         'add the fallback of freeswitch/dialplan/ivr-router.xml after the socket (answer, playback, voicemail)',
       )
+    found(reached.hunt.actions.slice(reached.hunt.actions.indexOf(socket) + 1))
     const assumed = reached.hunt.assumed.length ? ` (assuming ${reached.hunt.assumed.join(', ')})` : ''
     return pass(name, where + assumed)
   })

@@ -17,6 +17,8 @@ export type DoctorOptions = {
   recordingsDir: string
   /** Without it, FreeSWITCH is not checked. `numbers` there are added to the bound numbers. */
   freeswitch?: FreeSwitchCheckOptions
+  /** With `--voicemail mod_voicemail`: the boxes' domain (the boxes come from the database). */
+  voicemailDomain?: string
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<CheckResult[]> {
@@ -30,7 +32,12 @@ export async function runDoctor(o: DoctorOptions): Promise<CheckResult[]> {
   if (o.freeswitch) {
     // A few bound numbers show whether the dialplan pattern fits them; hundreds of lines would not say more.
     const numbers = [...new Set([...o.freeswitch.numbers, ...database.numbers.slice(0, 10)])]
-    results.push(...(await checkFreeSwitch({ ...o.freeswitch, numbers })))
+    const setup = {
+      ...o.freeswitch.setup,
+      ...(database.agents && { agents: database.agents }),
+      ...(o.voicemailDomain && { voicemail: { domain: o.voicemailDomain, boxes: database.boxes ?? [] } }),
+    }
+    results.push(...(await checkFreeSwitch({ ...o.freeswitch, numbers, setup })))
   }
   return results
 }
@@ -40,8 +47,8 @@ export function formatReport(results: CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length))
   let out = ''
   for (const r of results) {
-    out += `${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(width)}  ${r.detail}\n`
-    if (!r.ok && r.hint) out += `      ${' '.repeat(width)}  hint: ${r.hint}\n`
+    out += `${r.warn ? 'warn' : r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(width)}  ${r.detail}\n`
+    if ((!r.ok || r.warn) && r.hint) out += `      ${' '.repeat(width)}  hint: ${r.hint}\n`
   }
   const failed = results.filter((r) => !r.ok).length
   return (

@@ -99,6 +99,11 @@ export type Call = CallInfo & {
   stopHold(): Promise<void>
   /** Ends the call from our side. Never rejects: hanging up a gone call is a no-op. */
   hangup(cause?: string): Promise<void>
+  /**
+   * After an internal error: gives the call, still up, back to whoever placed it (FreeSWITCH's dialplan, whose
+   * fallback apologises and takes a message) instead of hanging up. False when there is nobody to give it to.
+   */
+  handBack?(): Promise<boolean>
   /** Resolves when the caller is gone; never rejects. */
   readonly ended: Promise<{ cause: string }>
   /** True once the call is gone. */

@@ -80,7 +80,8 @@ export type CallEvent =
       goto?: string
     }
   | { at: number; type: 'hangup'; step?: string; by: 'caller' | 'workflow' | 'router'; cause?: string }
-  | { at: number; type: 'error'; step?: string; message: string }
+  /** `handedTo: 'dialplan'`: the router let go of the call and FreeSWITCH's dialplan fallback took it. */
+  | { at: number; type: 'error'; step?: string; message: string; handedTo?: 'dialplan' }
 
 export type CallRecord = {
   id: string

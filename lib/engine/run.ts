@@ -112,6 +112,7 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
   }
 
   let exit: Exit
+  let handedBack = false
   try {
     await call.answer()
     state.answeredAt = clock.now()
@@ -128,14 +129,17 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
           ? { kind: 'end', outcome: 'missed', inbox: { reason: 'queue_abandoned' } }
           : { kind: 'end', outcome: 'abandoned', inbox: null }
     } else {
-      emit({ type: 'error', message: err instanceof Error ? err.message : String(err) })
+      const message = err instanceof Error ? err.message : String(err)
+      // The caller is not dropped: the dialplan's fallback takes the call where there is one, else the prompt.
+      handedBack = (await call.handBack?.().catch(() => false)) ?? false
+      emit({ type: 'error', message, ...(handedBack ? { handedTo: 'dialplan' as const } : {}) })
       exit = { kind: 'end', outcome: 'hangup', inbox: null }
-      if (opts.fallbackPrompt) await call.play(opts.fallbackPrompt).catch(() => {})
+      if (!handedBack && opts.fallbackPrompt) await call.play(opts.fallbackPrompt).catch(() => {})
     }
   }
   // Whatever happened, the caller's place and any agent offered go back (idempotent after a normal end).
   await state.seat?.leave().catch(() => {})
-  if (!call.isEnded) await call.hangup()
+  if (!call.isEnded && !handedBack) await call.hangup()
 
   const record: CallRecord = {
     id: call.id,

@@ -37,6 +37,8 @@ export type EslCallOptions = {
   minRecordingSeconds: number
   /** How voicemail is taken: our own `record` (default) or FreeSWITCH's mod_voicemail box. */
   voicemail?: VoicemailMode
+  /** mod_voicemail found no such box (the router recorded the message itself): for a log line and a count. */
+  onMissingBox?: (box: string) => void
   now?: () => number
 }
 
@@ -49,7 +51,14 @@ export type VoicemailMode = { kind: 'record' } | { kind: 'mod_voicemail'; profil
 /** What mod_voicemail and FreeSWITCH accept as a box id, a profile or a domain: no spaces, quotes or `${`. */
 export const VOICEMAIL_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/
 
-export type ChannelInfo = { uuid: string; caller: string; callerName: string; dialed: string }
+export type ChannelInfo = {
+  uuid: string
+  caller: string
+  callerName: string
+  dialed: string
+  /** The dialplan set `socket_resume=true`: when we let go of the call, its actions after `socket` run. */
+  resumable?: boolean
+}
 
 const UUID = /^[0-9A-Za-z-]{1,64}$/
 
@@ -81,6 +90,7 @@ export class EslCall implements Call {
   readonly dialed: string
   readonly ended: Promise<{ cause: string }>
   #prepared = false
+  readonly #resumable: boolean
   /** Hold music: while `#holding`, a loop keeps a playback going. */
   #holding = false
   #hold: Promise<void> | undefined
@@ -96,6 +106,7 @@ export class EslCall implements Call {
     this.caller = info.caller
     this.callerName = info.callerName
     this.dialed = info.dialed
+    this.#resumable = info.resumable ?? false
     this.ended = session.ended
     this.#now = opts.now ?? Date.now
   }
@@ -252,6 +263,8 @@ export class EslCall implements Call {
    * mod_voicemail (traces voicemail-*, vm_event): the workflow's greeting has played, so the box's greeting, the
    * instructions, the record-check and urgent menus and the goodbye are skipped. The message is the file in
    * `voicemail_file_path`; FreeSWITCH itself discards one under the profile's min-record-len (3 s) and sets nothing.
+   * Without that file and with the call still answered the box does not exist (trace voicemail_nobox: the app
+   * returns at once): the router records the message itself rather than lose it.
    */
   async #modVoicemail(
     req: VoicemailRequest,
@@ -273,7 +286,11 @@ export class EslCall implements Call {
     }
     const done = await this.#lingering('voicemail', `${mode.profile} ${mode.domain} ${id}`)
     const path = done?.variableText('voicemail_file_path')
-    if (!path) return { recorded: false, seconds: 0 }
+    if (!path) {
+      if (done?.text('Answer-State') !== 'answered' || this.session.isEnded) return { recorded: false, seconds: 0 }
+      this.opts.onMissingBox?.(id)
+      return this.#record(req)
+    }
     const ms = Number(done?.variableText('record_ms'))
     return this.#kept(
       path,
@@ -347,6 +364,17 @@ export class EslCall implements Call {
       ])
       if (stopped) return
     }
+  }
+
+  /**
+   * The bundle's dialplan sets `socket_resume=true` and follows `socket` with its fallback (apology, fallback
+   * mailbox): `exit` with the call up hands the caller to it. Without socket_resume FreeSWITCH would hang up.
+   */
+  async handBack(): Promise<boolean> {
+    if (!this.#resumable || this.session.isEnded) return false
+    await this.stopHold().catch(() => {})
+    await this.session.handBack()
+    return true
   }
 
   async hangup(cause = 'NORMAL_CLEARING'): Promise<void> {

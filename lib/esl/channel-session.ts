@@ -43,6 +43,8 @@ export type ChannelSession = {
   api(name: string, ...args: string[]): Promise<string>
   /** Hangs the channel up (no-op once ended). */
   hangup(cause: string): Promise<void>
+  /** Ends our control now (`exit`) without hanging up: with `socket_resume` the dialplan carries on. */
+  handBack(): Promise<void>
   /** Calls `listener` for each event of that name until the returned function is called. */
   on(eventName: string, listener: (event: ChannelEvent) => void): () => void
 }

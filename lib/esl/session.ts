@@ -272,6 +272,17 @@ export class EslSession implements ChannelSession {
   }
 
   /** After the call: wait (bounded) for CHANNEL_HANGUP_COMPLETE, then `exit` and wait for the close. */
+  async handBack(): Promise<void> {
+    if (this.#isClosed) return
+    await this.#command(wire.exit()).catch(() => undefined)
+    // FreeSWITCH answers `+OK bye`, sends the disconnect notice and closes; the channel carries on without us.
+    await Promise.race([
+      this.closed,
+      new Promise<void>((resolve) => setTimeout(resolve, this.opts.closeTimeoutMs).unref()),
+    ])
+    this.socket.destroy()
+  }
+
   async close(): Promise<void> {
     if (this.#isClosed) return
     const bounded = <T>(p: Promise<T>) =>

@@ -48,6 +48,7 @@ export class Metrics {
   readonly #smsFailed: Counter
   readonly #agentsAway: Counter
   readonly #agentsUnreachable: Counter<'cause'>
+  readonly #boxMissing: Counter<'box'>
   #agentsRead: Promise<{ byStatus: Record<string, number>; onCall: number } | undefined> | undefined
 
   /** For EslServer: both histograms fed by the session. */
@@ -187,6 +188,12 @@ export class Metrics {
       labelNames: ['cause'],
       registers,
     })
+    this.#boxMissing = new Counter({
+      name: 'ivr_voicemail_box_missing_total',
+      help: 'voicemails whose mod_voicemail box FreeSWITCH could not find (the router recorded them itself), by box',
+      labelNames: ['box'],
+      registers,
+    })
     const think = this.#think
     const roundTrip = this.#roundTrip
     this.esl = { think: (s) => think.observe(s), commandRoundTrip: (s) => roundTrip.observe(s) }
@@ -213,6 +220,11 @@ export class Metrics {
   httpRequest(endpoint: string, result: string, seconds: number): void {
     this.#httpSeconds.observe({ endpoint }, seconds)
     this.#httpRequests.inc({ endpoint, result })
+  }
+
+  /** mod_voicemail had no such box; the router recorded the message itself. */
+  voicemailBoxMissing(box: string): void {
+    this.#boxMissing.inc({ box })
   }
 
   /** For the SMS worker: one message sent, or failed for good. */

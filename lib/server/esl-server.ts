@@ -110,7 +110,8 @@ export class EslServer {
         { workflow: found.workflow.name, version: found.version, caller: facts.caller, dialed: facts.dialed },
         'call started',
       )
-      const call = new EslCall(session, facts, this.opts.call)
+      const resumable = /^true$/i.test(channel.variables.get('socket_resume') ?? '')
+      const call = new EslCall(session, { ...facts, resumable }, this.opts.call)
       const record = await runCall({
         workflow: found.workflow,
         ...(found.version !== undefined ? { version: found.version } : {}),
@@ -119,6 +120,14 @@ export class EslServer {
         ...(this.opts.fallbackPrompt ? { fallbackPrompt: this.opts.fallbackPrompt } : {}),
       })
       this.stats.completed++
+      const error = record.events.find((e) => e.type === 'error')
+      if (error)
+        log.error(
+          { err: error.message, step: error.step },
+          error.handedTo === 'dialplan'
+            ? 'internal error: the dialplan fallback took the call (socket_resume)'
+            : 'internal error: the caller heard the fallback prompt and was hung up',
+        )
       log.info({ workflow: record.workflow, outcome: record.outcome, steps: record.steps.length }, 'call ended')
       this.opts.onCall?.(record)
     } finally {

@@ -24,12 +24,22 @@ const SafeText = z
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters')
 
-/** A sound path or FreeSWITCH sound URI: one argument, so no spaces, quotes or line breaks. */
+/**
+ * A sound path or FreeSWITCH sound URI (`tone_stream://%(300,0,440)`, `silence_stream://500,1400`,
+ * `local_stream://moh`, `say:…`). It becomes one word of play_and_get_digits' space-separated arguments, so only what
+ * could change that command is refused (tests/workflow/sound-path.test.ts proves each): line breaks and other
+ * controls, `${` (FreeSWITCH expands it, API calls included), whitespace (splits the arguments), a backslash (escapes
+ * the space after it) and single quotes (group words and vanish).
+ */
 export const SoundPath = z
   .string()
   .min(1)
   .max(512)
-  .regex(/^[^\s'"{}$\\,|]+$/, 'must be a file path or sound URI without spaces, quotes, "$", "{}", "," or "|"')
+  .regex(
+    // eslint-disable-next-line no-control-regex
+    /^(?!.*\$\{)[^\s\u0000-\u001f\u007f\\']+$/,
+    'must be one word without line breaks, "${", "\\" or "\'" (each would change the FreeSWITCH command)',
+  )
 
 export const DtmfKey = z.enum(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'])
 

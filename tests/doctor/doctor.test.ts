@@ -27,13 +27,27 @@ import { freePort } from '../helpers/net.js'
 
 const DIALPLAN = await readFile(new URL('../../freeswitch/dialplan/ivr-router.xml', import.meta.url), 'utf8')
 const PASSWORD = 's3cret'
+const SOUNDS = '/usr/local/freeswitch/share/freeswitch/sounds/en/us/callie'
 type Journal = { entries: { idx: number; when: number; tag: string }[] }
 
 async function fakeSwitch(t: Test, options: InboundOptions = {}): Promise<{ port: number; fs: FakeInboundSwitch }> {
   const fs = new FakeInboundSwitch({
     password: PASSWORD,
-    modules: [...REQUIRED_MODULES, 'mod_commands', 'mod_sofia'],
+    modules: [...REQUIRED_MODULES, 'mod_sofia'],
     dialplan: { public: DIALPLAN },
+    // As in the fourth batch of traces (inbound_auth), with the bundle's sessions-per-second.
+    globals: { domain: '127.0.0.1', sound_prefix: SOUNDS },
+    sessionsPerSecond: 1000,
+    localStreams: {
+      default: '/usr/local/freeswitch/share/freeswitch/sounds/music/8000',
+      'moh/8000': '/usr/local/freeswitch/share/freeswitch/sounds/music/8000',
+    },
+    files: [`${SOUNDS}/ivr/ivr-call_cannot_be_completed_as_dialed.wav`],
+    users: {
+      'ivr-fallback@127.0.0.1': {},
+      '1000@127.0.0.1': { contact: 'sofia/internal/sip:1000@192.0.2.10:5060' },
+      '1001@127.0.0.1': { contact: 'sofia/internal/sip:1001@192.0.2.11:5060' },
+    },
     ...options,
   })
   const { port } = await fs.listen()
@@ -120,6 +134,12 @@ t.test(`all checks pass: exit 0, one JSON object (${dbKind})`, async (t) => {
       'FreeSWITCH ready',
       ...REQUIRED_MODULES.map((m) => `module ${m}`),
       'dialplan routes +827012345678',
+      'fallback prompt',
+      'fallback mailbox',
+      'hold music',
+      'sessions per second',
+      'agent minji',
+      'agent junho',
     ],
   )
   t.ok(
@@ -137,13 +157,96 @@ t.test(`all checks pass: exit 0, one JSON object (${dbKind})`, async (t) => {
       'bgapi status',
       ...REQUIRED_MODULES.map((m) => `bgapi module_exists ${m}`),
       'bgapi xml_locate dialplan context name public',
+      'bgapi global_getvar sound_prefix',
+      `bgapi file_exists ${SOUNDS}/ivr/ivr-call_cannot_be_completed_as_dialed.wav`,
+      'bgapi user_exists id ivr-fallback 127.0.0.1',
+      'bgapi local_stream show',
+      'bgapi fsctl sps',
+      'bgapi global_getvar domain',
+      'bgapi user_exists id 1000 127.0.0.1',
+      'bgapi sofia_contact 1000@127.0.0.1',
+      'bgapi user_exists id 1001 127.0.0.1',
+      'bgapi sofia_contact 1001@127.0.0.1',
     ],
     'one bgapi per check, nothing else',
   )
 
   const text = formatReport(report.checks)
   t.match(text, /^pass {2}database reachable {2,}/)
-  t.match(text, /\nall 13 checks passed\n$/)
+  t.match(text, /\nall 20 checks passed\n$/)
+})
+
+t.test(
+  'what broke on the real switch: stock sessions per second, no stream, no prompt, no boxes, agents away',
+  async (t) => {
+    const { port } = await fakeSwitch(t, {
+      sessionsPerSecond: 30,
+      localStreams: { default: '/usr/local/freeswitch/share/freeswitch/sounds/music/8000' },
+      files: [],
+      users: { '1000@127.0.0.1': {}, 'support@pbx.example.com': {} },
+    })
+    const results = await checkFreeSwitch(
+      options(port, {
+        setup: {
+          holdMusic: 'local_stream://moh',
+          callsPerSecond: 20,
+          voicemail: { domain: 'pbx.example.com', boxes: ['support', '827012345678'] },
+          agents: [
+            { name: 'minji', dial: 'user/1000' },
+            { name: 'junho', dial: 'user/1099@127.0.0.1' },
+            { name: 'trunk', dial: 'sofia/gateway/carrier/01012345678' },
+          ],
+        },
+      }),
+    )
+    const seen = (name: string) => line(results, name)
+    t.match(seen('sessions per second'), {
+      ok: false,
+      detail: 'limit 30, 20 calls/s need 40: FreeSWITCH refuses the rest ("Throttle Error")',
+      hint: /sessions-per-second/,
+    })
+    t.match(seen('hold music'), {
+      ok: false,
+      detail: /local_stream:\/\/moh: no such stream \(local_stream show: default\)/,
+    })
+    t.match(seen('fallback prompt'), {
+      ok: false,
+      detail: `${SOUNDS}/ivr/ivr-call_cannot_be_completed_as_dialed.wav does not exist`,
+    })
+    t.match(seen('fallback mailbox'), { ok: false, detail: /ivr-fallback@127\.0\.0\.1 is not in the directory/ })
+    t.match(seen('voicemail box support'), { ok: true, detail: 'support@pbx.example.com' })
+    t.match(seen('voicemail box 827012345678'), { ok: false, hint: /directory user 827012345678/ })
+    t.match(seen('agent minji'), {
+      ok: true,
+      warn: true,
+      detail: 'user/1000: not registered (error/user_not_registered)',
+    })
+    t.match(seen('agent junho'), {
+      ok: true,
+      warn: true,
+      detail: 'user/1099@127.0.0.1: no user 1099 in domain 127.0.0.1',
+    })
+    t.match(seen('agent minji')?.hint, /ivr-router agent add minji --dial/)
+    t.equal(seen('agent trunk'), undefined, 'only user/… dial strings are asked about')
+    t.match(formatReport(results), /\nwarn {2}agent minji +user\/1000: not registered/)
+  },
+)
+
+t.test(`the boxes mod_voicemail may open and the agents, from the database (${dbKind})`, async (t) => {
+  const doc = 'name: vm-flow\nsteps:\n  A:\n    - voicemail: { box: sales-box }\n'
+  t.ok((await applyDocuments(store, loadString(doc, 'vm.yaml'), { region: 'KR', importedBy: 'test' })).ok)
+  const report = await checkOpenStore(store)
+  t.same([...(report.boxes ?? [])].sort(), ['827012345678', 'orders', 'sales-box', 'shipping', 'support'])
+  t.same(report.agents, [
+    { name: 'minji', dial: 'user/1000' },
+    { name: 'junho', dial: 'user/1001' },
+  ])
+})
+
+t.test('without mod_commands: its hint names the commands the router needs', async (t) => {
+  const { port } = await fakeSwitch(t, { modules: REQUIRED_MODULES.filter((m) => m !== 'mod_commands') })
+  const results = await checkFreeSwitch(options(port))
+  t.match(line(results, 'module mod_commands'), { ok: false, hint: /uuid_break, uuid_setvar_multi, uuid_getvar/ })
 })
 
 t.test('a module that is not loaded fails with its hint; the others pass', async (t) => {

@@ -32,7 +32,7 @@ t.test('the quick name and Application-UUID agree with the full parse, for every
     }
     t.ok(quick.length > 0, name)
   }
-  t.equal(count, 691, 'events checked')
+  t.equal(count, 712, 'events checked')
 })
 
 t.test('each execute we sent completes with the Application-UUID we gave it', async (t) => {

@@ -19,7 +19,7 @@ async function parse(
 }
 
 t.test('the reference framer covers each trace exactly, starting with the connect reply', async (t) => {
-  t.equal(traceNames.length, 37)
+  t.equal(traceNames.length, 38)
   for (const name of traceNames) {
     const trace = received(name)
     const frames = referenceFrames(trace)

@@ -70,8 +70,35 @@ t.test('voicemail: too short is asked again, nothing more said leaves no message
     await c.command('event json CUSTOM vm::maintenance')
     for (const skip of SKIPS) await exec(c, 'set', `${skip}=true`)
     const none = await exec(c, 'voicemail', 'default example.com 1000')
-    t.same(names(none), ['CHANNEL_EXECUTE voicemail', 'DTMF', 'CHANNEL_EXECUTE_COMPLETE voicemail'], 'no CUSTOM')
+    t.same(
+      names(none),
+      ['CHANNEL_EXECUTE voicemail', 'DTMF', 'CHANNEL_HANGUP', 'CHANNEL_EXECUTE_COMPLETE voicemail'],
+      'no CUSTOM; the caller with nothing more to say hung up, then the app returned (trace voicemail_short)',
+    )
     t.equal(variable(complete(none), 'voicemail_file_path'), undefined)
+    t.equal(variable(complete(none), 'record_ms'), '0')
+  })
+})
+
+t.test('voicemail: a box the directory lacks returns at once, the call up, the skip_* variables gone', async (t) => {
+  await withCall({ switch: { voicemailBoxes: ['1000'] } }, async (c) => {
+    await start(c)
+    await c.command('event json CUSTOM vm::maintenance')
+    for (const skip of SKIPS) await exec(c, 'set', `${skip}=true`)
+    const events = await exec(c, 'voicemail', 'default example.com nosuchbox')
+    t.same(names(events), ['CHANNEL_EXECUTE voicemail', 'CHANNEL_EXECUTE_COMPLETE voicemail'])
+    const done = complete(events)
+    t.equal(done?.['Answer-State'], 'answered')
+    t.equal(done?.['Application-Response'], '_none_')
+    t.notOk(
+      Object.keys(done ?? {}).some((k) => /^variable_(voicemail|record)_/.test(k)),
+      'no voicemail_* or record_* variables',
+    )
+    t.same(
+      SKIPS.filter((s) => variable(done, s) !== undefined),
+      ['skip_record_check'],
+      'mod_voicemail removed the other skip_* variables',
+    )
   })
 })
 

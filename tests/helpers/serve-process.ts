@@ -21,13 +21,17 @@ export type ServeProcess = {
 }
 
 /** Starts serve on the database of `env` and resolves once it listens; killed at teardown. */
-export async function serveProcess(t: Test, env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+export async function serveProcess(
+  t: Test,
+  env: NodeJS.ProcessEnv,
+  args: string[] = ['--no-demo'],
+): Promise<ServeProcess> {
   const port = await freePort()
   const scratch = mkdtempSync(join(tmpdir(), 'ivr-serve-'))
   t.teardown(() => rmSync(scratch, { recursive: true, force: true }))
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bin/ivr-router.ts', 'serve', '--listen', `127.0.0.1:${port}`, '--no-demo'],
+    ['--import', 'tsx', 'bin/ivr-router.ts', 'serve', '--listen', `127.0.0.1:${port}`, ...args],
     {
       cwd: root,
       stdio: ['ignore', 'ignore', 'pipe'],

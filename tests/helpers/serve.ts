@@ -10,7 +10,12 @@ import { fileCandidates } from '../../lib/server/file-candidates.js'
 import { MemoryWorld, type MemoryWorldOptions } from '../../lib/server/memory-world.js'
 import { resolveWorkflow } from '../../lib/server/resolve.js'
 import { systemClock } from '../../lib/server/system-clock.js'
-import { FakeFreeSwitch, type CallResult, type CallScript } from '../../lib/testing/fake-freeswitch/index.js'
+import {
+  FakeFreeSwitch,
+  type CallResult,
+  type CallScript,
+  type FakeFreeSwitchOptions,
+} from '../../lib/testing/fake-freeswitch/index.js'
 import { directoryOf } from './sim.js'
 
 export type Served = {
@@ -54,6 +59,7 @@ export async function serve(
 /** The server over any world (the store's, in the end-to-end tests); `onCall` collects the records. */
 export async function serveWith(
   options: Pick<ServerOptions, 'world' | 'resolve'> & Partial<ServerOptions>,
+  switchOptions: FakeFreeSwitchOptions = {},
 ): Promise<Served> {
   const records: CallRecord[] = []
   const waiting = new Map<string, (r: CallRecord) => void>()
@@ -82,7 +88,7 @@ export async function serveWith(
     },
   })
   const { port } = await server.listen()
-  const fs = new FakeFreeSwitch({ seed: 7 })
+  const fs = new FakeFreeSwitch({ seed: 7, ...switchOptions })
   return {
     port,
     server,

@@ -14,6 +14,7 @@ import { Media } from '../../lib/esl/media.js'
 import { rows, type Store } from '../../lib/store/db.js'
 import { listInbox, listenForInbox, type InboxNotice } from '../../lib/store/inbox.js'
 import { bindNumber } from '../../lib/store/numbers.js'
+import { missingBoxReporter } from '../../lib/server/missing-box.js'
 
 const YAML = `
 kind: team
@@ -183,7 +184,11 @@ t.test(`mod_voicemail: the box by team or number, FreeSWITCH's file and length (
   t.match(byNumber.record, { outcome: 'voicemail', inbox: { recording: { seconds: 5 } } }, 'kept after a hang-up')
 
   const short = await s.call({ keys: ['2'], voicemail: { speakMs: [2000] } })
-  t.match(short.record, { outcome: 'hangup', inbox: null }, 'FreeSWITCH discarded it: no voicemail')
+  t.match(
+    short.record,
+    { outcome: 'abandoned', inbox: null },
+    'too short: FreeSWITCH discarded it until the caller hung up (trace voicemail_short), no voicemail',
+  )
   const gone = await s.call({ keys: ['2'], hangup: { duringAppNamed: 'playback' } })
   t.match(gone.record, { outcome: 'abandoned', inbox: null }, 'gone during the greeting: no voicemail')
   t.notOk(
@@ -192,4 +197,54 @@ t.test(`mod_voicemail: the box by team or number, FreeSWITCH's file and length (
   )
   const [count] = await rows<{ n: number }>(store.db, sql`select count(*)::int as n from inbox`)
   t.equal(count!.n, 2)
+})
+
+t.test(`mod_voicemail without the box: the router records the message, logs the box once (${dbKind})`, async (t) => {
+  const { store, world, recordings } = await setUp(t)
+  const missing: string[] = []
+  const lines: { box?: string; msg?: string }[] = []
+  const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[0]) })
+  const s = await serveWith(
+    {
+      world,
+      resolve: (facts) => world.resolve(facts),
+      call: {
+        ...callOptions(recordings, { kind: 'mod_voicemail', profile: 'default', domain: 'pbx.example.com' }),
+        onMissingBox: missingBoxReporter(log, (box) => missing.push(box)),
+      },
+      log: pino({ level: 'silent' }),
+    },
+    // The directory holds 1000 only: the team's box `support` is missing (trace voicemail_nobox).
+    { voicemailBoxes: ['1000'] },
+  )
+  t.teardown(s.close)
+
+  const first = await s.call({ keys: ['2'], record: { speakMs: 5000 } })
+  const apps = first.sim.apps.map((a) => `${a.name} ${a.data}`)
+  t.ok(apps.includes('voicemail default pbx.example.com support'), 'mod_voicemail was asked first')
+  t.ok(
+    apps.some((a) => a.startsWith(`record ${recordings}/`)),
+    'then the router recorded',
+  )
+  // 5 s spoken, then 3 s of silence end the router's `record`.
+  t.match(first.record, { outcome: 'voicemail', inbox: { reason: 'voicemail', recording: { seconds: 8 } } })
+  const [row] = await rows<{ reason: string; recording_path: string }>(
+    store.db,
+    sql`select reason, recording_path from inbox where call_id = ${first.sim.uuid}`,
+  )
+  t.match(row, { reason: 'voicemail', recording_path: new RegExp(`^${recordings}/${first.sim.uuid}-\\d+\\.wav$`) })
+
+  const second = await s.call({ keys: ['2'], record: { speakMs: 4000, end: 'hangup' } })
+  t.match(second.record, { outcome: 'voicemail', inbox: { recording: { seconds: 4 } } }, 'kept after a hang-up')
+  t.same(missing, ['support', 'support'], 'counted each time')
+  t.same(
+    lines.map((l) => l.box),
+    ['support'],
+    'logged once',
+  )
+  t.match(lines[0]?.msg, /no such box/)
+
+  const gone = await s.call({ keys: ['2'], voicemail: { speakMs: 6000 }, hangup: { duringAppNamed: 'voicemail' } })
+  t.match(gone.record, { outcome: 'abandoned', inbox: null }, 'a caller gone before the box answered left nothing')
+  t.equal(missing.length, 2, 'and is no missing box')
 })

@@ -53,6 +53,13 @@ export type CallOptions = {
    * `connect`, and the event reaches a client that subscribes fast enough (traces pagd_timeout_all, dtmf-plain).
    */
   parkAfterCommand?: number
+  /**
+   * The dialplan's actions after `socket` (the bundle's fallback: `answer`, `playback …`, `voicemail …`). With
+   * `socket_resume=true` on the channel, a socket that ends (the router's `exit` or its connection closing) while
+   * the call is up hands the channel back to the dialplan, which runs these (listed in the result's `resumed`, not
+   * simulated further) instead of hanging up. Without them, or without `socket_resume`, the channel hangs up.
+   */
+  dialplanAfterSocket?: string[]
 }
 
 /** What the switch shares with its calls. */
@@ -62,6 +69,7 @@ export type SwitchContext = {
   mediaSpeed: number
   idleSpeed: number
   missingFiles: (string | RegExp)[]
+  voicemailBoxes?: string[]
   dtmfSource: string
   phones?: Phones
   epochMs?: number
@@ -113,6 +121,8 @@ export class FakeCall {
   /** What a command does once its reply is out (BACKGROUND_JOB, CHANNEL_PARK). */
   #afterReply: (() => void)[] = []
   #exiting = false
+  /** The dialplan's actions the channel went on to after the socket (dialplanAfterSocket). */
+  #resumed: string[] | undefined
   #closed = false
   #closedBy: CallResult['closedBy'] = 'freeswitch'
   #closeReason: CallResult['closeReason'] = 'hangup'
@@ -138,6 +148,7 @@ export class FakeCall {
         mediaSpeed: sw.mediaSpeed,
         idleSpeed: sw.idleSpeed,
         missingFiles: sw.missingFiles,
+        ...(sw.voicemailBoxes && { voicemailBoxes: sw.voicemailBoxes }),
         dtmfSource: sw.dtmfSource,
         ...(sw.phones ? { phones: sw.phones } : {}),
         socketArg,
@@ -498,7 +509,12 @@ export class FakeCall {
     clearTimeout(this.#firstTimer)
     clearTimeout(this.#lingerTimer)
     this.#writer.end()
-    // The socket application returns; with nothing after it in the dialplan the channel hangs up.
+    // The socket application returns. The dialplan carries on only where socket_resume asks for it and there is
+    // something after the socket; otherwise the channel hangs up.
+    const after = this.#options.dialplanAfterSocket ?? []
+    if (this.#channel.up && after.length > 0 && /^true$/i.test(this.#channel.vars.text('socket_resume') ?? '')) {
+      this.#resumed = [...after]
+    }
     this.#session.hangup('NORMAL_CLEARING', 'dialplan')
   }
 
@@ -524,6 +540,7 @@ export class FakeCall {
       durationMs: this.#session.now,
     }
     if (this.#channel.hangupCause) result.hangupCause = this.#channel.hangupCause
+    if (this.#resumed) result.resumed = this.#resumed
     if (this.#session.hangupBy) result.hangupBy = this.#session.hangupBy
     return result
   }

@@ -24,6 +24,11 @@ export type FakeFreeSwitchOptions = {
   idleSpeed?: number
   /** Paths that answer FILE NOT FOUND. */
   missingFiles?: (string | RegExp)[]
+  /**
+   * The directory users mod_voicemail finds (`voicemail PROFILE DOMAIN ID` looks ID up there); every id by default.
+   * Any other box returns at once with the call up (trace voicemail_nobox).
+   */
+  voicemailBoxes?: string[]
   /** DTMF-Source of the caller's keys; default RTP (the traces' loopback calls show UNKNOWN). */
   dtmfSource?: string
   /** Agents' phones by dial target (phones.ts): they decide how legs towards them go, whatever a call's script says. */
@@ -55,6 +60,7 @@ export class FakeFreeSwitch {
       mediaSpeed: options.mediaSpeed ?? Infinity,
       idleSpeed: options.idleSpeed ?? 1,
       missingFiles: options.missingFiles ?? [],
+      ...(options.voicemailBoxes && { voicemailBoxes: options.voicemailBoxes }),
       dtmfSource: options.dtmfSource ?? 'RTP',
       ...(options.phones ? { phones: this.phones } : {}),
       ...(options.epochMs !== undefined && { epochMs: options.epochMs }),

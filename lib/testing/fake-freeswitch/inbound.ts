@@ -31,6 +31,32 @@ export type InboundOptions = {
   seed?: number
   /** Stands in for the 25 s FreeSWITCH waits for `auth` before it hangs up on a client. */
   authTimeoutMs?: number
+  /** `global_getvar NAME` (trace inbound_auth: `domain` 127.0.0.1, `sound_prefix` …/sounds/en/us/callie). */
+  globals?: Record<string, string>
+  /** `fsctl sps`: the sessions-per-second limit (switch.conf.xml `sessions-per-second`; FreeSWITCH's default 30). */
+  sessionsPerSecond?: number
+  /** `local_stream show`: stream name (`moh/8000`, `default`) → directory. */
+  localStreams?: Record<string, string>
+  /** `file_exists PATH`: the paths that exist. */
+  files?: string[]
+  /** The directory's users as `id@domain` (`user_exists id ID DOMAIN`), with a contact when registered (`sofia_contact`). */
+  users?: Record<string, { contact?: string }>
+  /** mod_voicemail's messages by `box@domain/profile` (`vm_list`, `vm_read`; trace inbound_vm). Changed in place. */
+  mailboxes?: Record<string, VoicemailMessage[]>
+}
+
+/** One message of a box, as `vm_list` lists it. */
+export type VoicemailMessage = {
+  createdEpoch: number
+  /** 0 while unread. */
+  readEpoch: number
+  /** The UUID of the channel that left it. */
+  uuid: string
+  path: string
+  cidName: string
+  cidNumber: string
+  /** Seconds. */
+  length: number
 }
 
 const DISCONNECT_BODY = 'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n'
@@ -216,11 +242,95 @@ class Listener {
         if (!arg) return ''
         return (o.modules ?? []).includes(arg) ? 'true' : 'false'
       case 'xml_locate':
-        return xmlLocate(arg, o.dialplan ?? {})
+        return xmlLocate(arg, o.dialplan ?? {}, o.globals ?? {})
+      // The replies below are verbatim from the fourth batch of traces (inbound_auth).
+      case 'global_getvar':
+        return o.globals?.[arg ?? ''] ?? ''
+      case 'fsctl':
+        if (arg?.trim() === 'sps') return `+OK sessions per second: ${o.sessionsPerSecond ?? 30}\n`
+        return `-USAGE: ${FSCTL_USAGE.slice('fsctl '.length)}\n`
+      case 'local_stream':
+        return localStream(arg, o.localStreams ?? {})
+      case 'file_exists':
+        return (o.files ?? []).includes(arg ?? '') ? 'true' : 'false'
+      case 'user_exists': {
+        const [kind, id, domain] = (arg ?? '').split(' ')
+        return kind === 'id' && o.users?.[`${id}@${domain}`] ? 'true' : 'false'
+      }
+      case 'vm_list':
+        return vmList(arg, o.mailboxes ?? {})
+      case 'vm_read':
+        return vmRead(arg, o.mailboxes ?? {})
+      case 'sofia_contact': {
+        const user = o.users?.[arg ?? '']
+        return user?.contact ?? 'error/user_not_registered'
+      }
       default:
         return `-ERR ${command} Command not found!\n`
     }
   }
+}
+
+const FSCTL_USAGE =
+  'fsctl [api_expansion [on|off]|recover|send_sighup|hupall|pause [inbound|outbound]|resume [inbound|outbound]|shutdown [cancel|elegant|asap|now|restart]|sps|sps_peak_reset|sync_clock|sync_clock_when_idle|reclaim_mem|max_sessions|min_dtmf_duration [num]|max_dtmf_duration [num]|default_dtmf_duration [num]|min_idle_cpu|loglevel [level]|debug_level [level]|mdns_resolve [enable|disable]]'
+
+/** `local_stream show [NAME]` (mod_local_stream.c): a `name,path` line per stream, or one stream's block. */
+function localStream(arg: string | undefined, streams: Record<string, string>): string {
+  const [verb, name] = (arg ?? '').split(' ')
+  if (verb !== 'show') return '-USAGE: <show|start|reload|stop|hup> <local_stream_name>\n'
+  if (!name)
+    return Object.entries(streams)
+      .map(([n, path]) => `${n},${path}\n`)
+      .join('')
+  const path = streams[name]
+  if (path === undefined) return `-ERR Cannot locate local_stream ${name}!\n`
+  const rate = /\/(\d+)$/.exec(name)?.[1] ?? '8000'
+  return (
+    `${name}\n  location: ${path}\n  channels: 1\n  rate:     ${rate}\n  interval: 20\n  samples:  ${Number(rate) / 50}\n` +
+    `  prebuf:   65536\n  timer:    soft\n  total:    0\n  shuffle:  false\n  ready:    true\n  stopped:  false\n` +
+    `  reloading: false\n`
+  )
+}
+
+/**
+ * `vm_list BOX@DOMAIN[/PROFILE] [xml]` (trace inbound_vm): a line per message (`created:read:user:domain:folder:path:
+ * uuid:cid_name:cid_number:len`) or the `<voicemail>` list, values not XML-escaped; a box with no messages (or none at
+ * all) is empty text (`-ERR no reply` once mod_event_socket substitutes it) or an empty `<voicemail>` list.
+ */
+function vmList(arg: string | undefined, boxes: Record<string, VoicemailMessage[]>): string {
+  const [id, format] = (arg ?? '').split(' ')
+  if (!id) return 'Usage: <id>@<domain>[/profile] [xml]\n'
+  const key = id.includes('/') ? id : `${id}/default`
+  const [user, domain] = key.split('/')[0]!.split('@')
+  const messages = boxes[key] ?? []
+  if (format === 'xml') {
+    const body = messages
+      .map(
+        (m) =>
+          ` <message>\n  <created_epoch>${m.createdEpoch}</created_epoch>\n  <read_epoch>${m.readEpoch}</read_epoch>\n` +
+          `  <username>${user}</username>\n  <domain>${domain}</domain>\n  <folder>inbox</folder>\n  <path>${m.path}</path>\n` +
+          `  <uuid>${m.uuid}</uuid>\n  <cid-name>${m.cidName}</cid-name>\n  <cid-number>${m.cidNumber}</cid-number>\n` +
+          `  <message-len>${m.length}</message-len>\n </message>\n`,
+      )
+      .join('')
+    return `<voicemail>\n${body}</voicemail>\n`
+  }
+  return messages
+    .map(
+      (m) =>
+        `${m.createdEpoch}:${m.readEpoch}:${user}:${domain}:inbox:${m.path}:${m.uuid}:${m.cidName}:${m.cidNumber}:${m.length}\n`,
+    )
+    .join('')
+}
+
+/** `vm_read BOX@DOMAIN/PROFILE read|unread UUID`: `+OK` whether or not the message exists (trace inbound_vm). */
+function vmRead(arg: string | undefined, boxes: Record<string, VoicemailMessage[]>): string {
+  const [id, how, uuid] = (arg ?? '').split(' ')
+  if (!id || (how !== 'read' && how !== 'unread')) return "-ERR can't find user or profile.\n"
+  const key = id.includes('/') ? id : `${id}/default`
+  for (const m of boxes[key] ?? [])
+    if (m.uuid === uuid) m.readEpoch = how === 'read' ? Math.floor(Date.now() / 1000) : 0
+  return '+OK\n'
 }
 
 /** `api`/`bgapi` split the command from its argument at the first space. */
@@ -250,7 +360,7 @@ function statusText(uptimeMs: number, version: string, ready: boolean): string {
  * `can't find anything\n`; anything but 1 or 4 arguments is `-Error bad args\n`. Only `dialplan context name X`
  * is simulated.
  */
-function xmlLocate(arg: string | undefined, dialplan: Record<string, string>): string {
+function xmlLocate(arg: string | undefined, dialplan: Record<string, string>, globals: Record<string, string>): string {
   const args = (arg ?? '').split(' ').filter(Boolean)
   if (args.length !== 4 && args.length !== 1) return '-Error bad args\n'
   const [section, tag, attr, value] = args
@@ -260,6 +370,8 @@ function xmlLocate(arg: string | undefined, dialplan: Record<string, string>): s
     .replace(/<\?xml[^>]*\?>/, '')
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<\/?include>/g, '')
+    // X-PRE-PROCESS expands `$${var}` from the global variables when the configuration loads.
+    .replace(/\$\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => globals[name] ?? '')
     .trim()
   return `<context name="${value}">\n${inner}\n</context>\n`
 }

@@ -60,4 +60,6 @@ export type CallResult = {
     'exit' | 'hangup' | 'linger-timeout' | 'first-packet-timeout' | 'client-closed' | 'bad-packet' | 'connection-failed'
   /** Virtual milliseconds the call lasted. */
   durationMs: number
+  /** The dialplan's actions after `socket` that the channel went on to (socket_resume, dialplanAfterSocket). */
+  resumed?: string[]
 }

@@ -25,6 +25,8 @@ export type SessionSettings = {
   mediaSpeed: number
   idleSpeed: number
   missingFiles: (string | RegExp)[]
+  /** The boxes mod_voicemail finds; all when absent. */
+  voicemailBoxes?: string[]
   dtmfSource: string
   /** The `socket` dialplan application this call runs in, for its final EXECUTE_COMPLETE. */
   socketArg: string
@@ -360,6 +362,7 @@ export class Session {
         if (numbered) return numbered
         return presses.filter((p) => p.duringApp === undefined)[this.#pressesUsed++]
       },
+      hasVoicemailBox: (id) => settings.voicemailBoxes?.includes(id) ?? true,
       isMissing: (file) => settings.missingFiles.some((m) => (typeof m === 'string' ? m === file : m.test(file))),
       fire: (name, options) => this.host.fire(name, { ...options, verbose: true }),
       dtmf: (digit) => {

@@ -122,6 +122,7 @@ export const TRACES = {
     call: { lostEventsAfterHangup: true },
   },
   'voicemail_hangup-nolinger-plain': { uuid: '88be8443-36e9-49c3-8e03-c360db48c3b3', script: hungUpWhileRecording },
+  voicemail_nobox: { uuid: '685e2991-2669-4d76-bb1f-56460c5d76ac', switch: { voicemailBoxes: ['1000'] } },
 } satisfies Record<string, Scenario>
 
 export type TraceName = keyof typeof TRACES

@@ -30,6 +30,8 @@ export type AppContext = {
   /** Agents' phones, when the switch has them. */
   readonly phones?: Phones
   isMissing(file: string): boolean
+  /** Whether mod_voicemail finds this box (a directory user). */
+  hasVoicemailBox(id: string): boolean
   /** The script's key press planned during the application running now (`presses`), if any. */
   pressDuringApp(): { afterMs: number; digit: string } | undefined
   fire(name: string, options?: FireOptions): void

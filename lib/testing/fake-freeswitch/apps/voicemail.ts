@@ -4,7 +4,9 @@
  * the recording (the script says how long the caller speaks and whether `#` or a hangup ends it), a message under
  * min-record-len (3 s) asked again while the script has attempts left, the record-check (`2`) and urgent (`#`)
  * menus unless skipped, then delivery: the CUSTOM vm::maintenance event and the `voicemail_*` variables.
- * A caller who hangs up while recording still leaves the message. `voicemail check` is not simulated.
+ * A caller who hangs up while recording still leaves the message; one who has nothing more to say hangs up. A box
+ * (directory user) the switch does not have returns at once with the call up (trace voicemail_nobox). The `skip_*`
+ * variables are removed once read, `skip_record_check` excepted. `voicemail check` is not simulated.
  */
 import type { App, AppContext } from './context.js'
 
@@ -42,6 +44,21 @@ async function record(ctx: AppContext): Promise<number | undefined> {
   return ms
 }
 
+/**
+ * The caller has nothing more to say. FreeSWITCH records again for as long as the caller stays (trace
+ * voicemail_short: the app does not return); the simulated caller hangs up instead, and the app returns after the
+ * hang-up with the last, empty try's variables.
+ */
+function nothingMore(ctx: AppContext): void {
+  if (!ctx.channel.up) return
+  const vars = ctx.channel.vars
+  vars.set('silence_hits_exhausted', 'false')
+  vars.set('record_ms', '0')
+  vars.set('record_samples', '0')
+  vars.set('record_file_size', '44')
+  ctx.callerHangup()
+}
+
 export const voicemail: App = {
   media: true,
   async run(ctx, data) {
@@ -50,19 +67,28 @@ export const voicemail: App = {
     if (args[0] === 'auth') args.shift()
     const [profile, domain, id] = args
     if (!profile || !domain || !id) return ctx.problem(`voicemail without profile, domain and id: ${data}`)
+    // mod_voicemail reads these once and removes them, even for a box it cannot find; skip_record_check stays.
+    const skipGreeting = isTrue(ctx, 'skip_greeting')
+    const skipInstructions = isTrue(ctx, 'skip_instructions')
+    const skipUrgent = isTrue(ctx, 'skip_record_urgent_check')
+    const skipGoodbye = isTrue(ctx, 'voicemail_skip_goodbye')
+    for (const name of ['skip_greeting', 'skip_instructions', 'skip_record_urgent_check', 'voicemail_skip_goodbye'])
+      ctx.channel.vars.delete(name)
+    // "Can't find user [id@domain]" goes to FreeSWITCH's log only: the app returns at once, the call stays up.
+    if (!ctx.hasVoicemailBox(id)) return
     ctx.answer()
-    if (!isTrue(ctx, 'skip_greeting') && (await ctx.play(PROMPT_MS)) === 'hangup') return
-    if (!isTrue(ctx, 'skip_instructions') && (await ctx.play(PROMPT_MS)) === 'hangup') return
+    if (!skipGreeting && (await ctx.play(PROMPT_MS)) === 'hangup') return
+    if (!skipInstructions && (await ctx.play(PROMPT_MS)) === 'hangup') return
     let ms: number | undefined
     for (;;) {
       ms = await record(ctx)
-      if (ms === undefined) return
+      if (ms === undefined) return nothingMore(ctx)
       if (Math.floor(ms / 1000) >= MIN_RECORD_SECONDS) break
       if (!ctx.channel.up) return
       await ctx.play(PROMPT_MS)
     }
     if (ctx.channel.up && !isTrue(ctx, 'skip_record_check')) ctx.dtmf('2')
-    if (ctx.channel.up && !isTrue(ctx, 'skip_record_urgent_check')) ctx.dtmf('#')
+    if (ctx.channel.up && !skipUrgent) ctx.dtmf('#')
     const seconds = Math.floor(ms / 1000)
     const file = `/usr/local/freeswitch/var/lib/freeswitch/storage/voicemail/${profile}/${domain}/${id}/msg_${ctx.newUuid()}.wav`
     const caller = ctx.channel.profile
@@ -88,6 +114,6 @@ export const voicemail: App = {
     vars.set('voicemail_file_path', file)
     vars.set('voicemail_read_flags', 'B_NORMAL')
     vars.set('voicemail_message_len', duration(seconds))
-    if (ctx.channel.up && !isTrue(ctx, 'voicemail_skip_goodbye')) await ctx.play(PROMPT_MS / 3)
+    if (ctx.channel.up && !skipGoodbye) await ctx.play(PROMPT_MS / 3)
   },
 }
