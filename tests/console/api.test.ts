@@ -1,0 +1,210 @@
+/**
+ * The console's API over loopback HTTP on a real store: every route refuses anonymous users and too small a role,
+ * changes need the CSRF token, log-in is rate-limited, the session cookie's attributes, audit rows for changes,
+ * workflow problems by path, inbox resolve / reopen, agent status, the board and its event stream.
+ */
+import { request as httpRequest } from 'node:http'
+import t from 'tap'
+import { listAgents } from '../../lib/store/agents.js'
+import { listAudit } from '../../lib/store/audit.js'
+import { writeRecord } from '../../lib/store/records.js'
+import { roleAtLeast } from '../../lib/store/users.js'
+import { addUsers, Client, consoleOn } from '../helpers/console.js'
+import { dbKind, testStore } from '../helpers/db.js'
+import { applyYaml, callRecord } from '../helpers/store.js'
+
+const DOCS = `
+kind: team
+name: support
+---
+kind: agent
+name: minji
+dial: user/1001
+teams: [support]
+---
+name: main
+priority: 10
+steps:
+  A:
+    - assign: { team: support }
+`
+
+t.test(`the console API (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  await applyYaml(store, DOCS)
+  await addUsers(store, { viewer: 'vera', supervisor: 'sam', admin: 'ada' })
+  await writeRecord(
+    store.db,
+    callRecord('call-1', { outcome: 'missed', inbox: { reason: 'queue_abandoned' }, team: 'support' }),
+  )
+  const running = await consoleOn(t, store)
+  const anonymous = new Client(running.url)
+  const users = { viewer: new Client(running.url), supervisor: new Client(running.url), admin: new Client(running.url) }
+  t.equal((await users.viewer.login('vera')).status, 200)
+  t.equal((await users.supervisor.login('sam')).status, 200)
+  const adminLogin = await users.admin.login('ada')
+  t.same(adminLogin.body, { user: { name: 'ada', role: 'admin' }, csrf: users.admin.csrf })
+
+  t.test('the session cookie', async (t) => {
+    const cookie = adminLogin.headers.get('set-cookie') ?? ''
+    t.match(cookie, /^ivr_session=[\w-]{43}; /)
+    t.match(cookie, /; HttpOnly/)
+    t.match(cookie, /; SameSite=Strict/)
+    t.notMatch(cookie, /Secure/, 'plain HTTP on loopback: no Secure flag')
+    t.equal((await new Client(running.url).login('ada', 'wrong password')).status, 401)
+    t.equal((await new Client(running.url).login('nobody')).status, 401)
+  })
+
+  t.test('every route refuses anonymous users and too small a role', async (t) => {
+    const publicRoutes = new Set(running.routes.filter((r) => r.role === 'public').map((r) => r.url))
+    t.same([...publicRoutes].sort(), ['/api/*', '/api/session'], "only logging in (and the API's 404) are public")
+    const guarded = running.routes.filter((r) => r.role !== 'public')
+    t.ok(guarded.length >= 10, `${guarded.length} guarded routes`)
+    for (const route of guarded) {
+      const path = route.url.replace(':name', 'minji').replace(':id', '1')
+      const body = route.method === 'GET' ? undefined : {}
+      t.equal((await anonymous.request(route.method, path, body)).status, 401, `anonymous ${route.method} ${route.url}`)
+      for (const [role, client] of Object.entries(users)) {
+        if (roleAtLeast(role as 'viewer', route.role as 'viewer')) continue
+        const answer = await client.request(route.method, path, body)
+        t.equal(answer.status, 403, `${role} ${route.method} ${route.url}`)
+        t.match(answer.body, { error: `this needs the ${route.role} role (you are ${role})` })
+      }
+    }
+  })
+
+  t.test('changes need the CSRF token', async (t) => {
+    const changes = running.routes.filter((r) => r.role !== 'public' && r.method !== 'GET')
+    for (const route of changes) {
+      const path = route.url.replace(':name', 'minji').replace(':id', '1')
+      const answer = await users.admin.request(route.method, path, {}, { csrf: false })
+      t.equal(answer.status, 403, `${route.method} ${route.url} without the token`)
+      t.match(answer.body, { error: /CSRF/ })
+    }
+    const wrong = await users.admin.request('POST', '/api/agents/minji/status', { status: 'away' }, { csrf: false })
+    t.equal(wrong.status, 403)
+    t.equal((await listAgents(store.db))[0]?.status, 'available', 'nothing changed')
+  })
+
+  t.test('workflows: list, show, apply with problems by path, audit', async (t) => {
+    const list = await users.viewer.request('GET', '/api/workflows')
+    t.match(list.body, [{ name: 'main', priority: 10, enabled: true, numbers: [] }])
+    const show = await users.viewer.request('GET', '/api/workflows/main')
+    t.match(show.body, { name: 'main', version: 1, yaml: /assign/ })
+    const bad = await users.admin.request('POST', '/api/apply', {
+      yaml: 'name: bad\nsteps:\n  A:\n    - menu:\n        prompt: { say: hi }\n        options:\n          "1": nowhere\n',
+    })
+    t.equal(bad.status, 422)
+    t.match(bad.body, {
+      diagnostics: [{ document: 'workflow bad', path: 'steps.A[0].menu.options.1', message: 'unknown step "nowhere"' }],
+    })
+    const badBody = await users.admin.request('POST', '/api/apply', { yaml: 42 })
+    t.equal(badBody.status, 400)
+    t.match(badBody.body, { problems: [{ path: 'yaml' }] })
+    const good = await users.admin.request('POST', '/api/apply', {
+      yaml: 'name: second\npriority: 20\nsteps:\n  A:\n    - hangup:\n',
+      note: 'from the test',
+    })
+    t.equal(good.status, 200, JSON.stringify(good.body))
+    const names = ((await users.viewer.request('GET', '/api/workflows')).body as { name: string }[]).map((w) => w.name)
+    t.same(names, ['second', 'main'], 'priority order')
+    t.match(await listAudit(store.db), [
+      { actor: 'ada', action: 'workflow.apply', target: 'workflow second', origin: '127.0.0.1' },
+    ])
+  })
+
+  t.test('inbox: list, resolve with a note and who, reopen, audit', async (t) => {
+    const open = await users.viewer.request('GET', '/api/inbox?team=support&reason=queue_abandoned')
+    t.match(open.body, [{ id: 1, reason: 'queue_abandoned', caller: '+821012345678', resolvedAt: null }])
+    const badFilter = await users.viewer.request('GET', '/api/inbox?reason=whatever')
+    t.equal(badFilter.status, 400)
+    t.match(badFilter.body, { problems: [{ path: 'reason' }] })
+    const resolved = await users.supervisor.request('POST', '/api/inbox/1/resolve', { note: 'called back' })
+    t.match(resolved.body, { id: 1, note: 'called back', resolvedBy: 'sam', resolvedAt: /^2/ })
+    t.same((await users.viewer.request('GET', '/api/inbox')).body, [], 'no open rows left')
+    t.match((await users.viewer.request('GET', '/api/inbox?status=resolved')).body, [{ id: 1 }])
+    t.equal((await users.supervisor.request('POST', '/api/inbox/99/resolve', {})).status, 404)
+    t.match((await users.supervisor.request('POST', '/api/inbox/1/reopen', {})).body, { id: 1, resolvedAt: null })
+    t.match((await listAudit(store.db)).slice(0, 2), [
+      { actor: 'sam', action: 'inbox.reopen', target: '1' },
+      { actor: 'sam', action: 'inbox.resolve', target: '1', detail: { note: 'called back' } },
+    ])
+  })
+
+  t.test('board: snapshot, event stream, agent status', async (t) => {
+    const board = await users.viewer.request('GET', '/api/board')
+    t.match(board.body, { queue: [], agents: [{ name: 'minji', status: 'available', teams: ['support'] }] })
+    const events = new EventReader(running.url, users.viewer.cookie!)
+    t.teardown(() => events.close())
+    t.match(await events.next(), { agents: [{ name: 'minji', status: 'available' }] })
+    const bad = await users.supervisor.request('POST', '/api/agents/minji/status', { status: 'sleeping' })
+    t.equal(bad.status, 400)
+    t.match(bad.body, { problems: [{ path: 'status' }] })
+    const set = await users.supervisor.request('POST', '/api/agents/minji/status', { status: 'away' })
+    t.match(set.body, { ok: true, status: 'away', previous: 'available' })
+    t.equal((await listAgents(store.db))[0]?.status, 'away', 'the store changed')
+    t.match(await events.next(), { agents: [{ name: 'minji', status: 'away' }] }, 'pushed to the page')
+    t.match((await listAudit(store.db))[0], {
+      actor: 'sam',
+      action: 'agent.status',
+      target: 'minji',
+      detail: { status: 'away', previous: 'available' },
+    })
+    t.equal((await users.supervisor.request('POST', '/api/agents/nobody/status', { status: 'away' })).status, 404)
+  })
+
+  t.test('log out ends the session', async (t) => {
+    const client = new Client(running.url)
+    await client.login('vera')
+    t.equal((await client.request('GET', '/api/session')).status, 200)
+    t.equal((await client.request('DELETE', '/api/session')).status, 200)
+    t.equal((await client.request('GET', '/api/session')).status, 401)
+  })
+})
+
+t.test(`log-in is rate-limited per address (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  await addUsers(store, { admin: 'ada' })
+  const running = await consoleOn(t, store, { session: { loginLimit: { max: 3, windowMs: 60_000 } } })
+  const client = new Client(running.url)
+  for (let i = 0; i < 3; i++) t.equal((await client.login('ada', 'wrong password')).status, 401)
+  const limited = await client.login('ada')
+  t.equal(limited.status, 429, 'even the right password waits')
+})
+
+/** Reads the board's server-sent events one at a time. */
+class EventReader {
+  private buffer = ''
+  private waiting: ((data: unknown) => void)[] = []
+  private ready: unknown[] = []
+  private req
+
+  constructor(base: string, cookie: string) {
+    this.req = httpRequest(new URL('/api/board/events', base), { headers: { cookie } }, (res) => {
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        this.buffer += chunk
+        let end
+        while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+          const block = this.buffer.slice(0, end)
+          this.buffer = this.buffer.slice(end + 2)
+          const data = /^data: (.*)$/m.exec(block)?.[1]
+          if (data === undefined) continue
+          const parsed: unknown = JSON.parse(data)
+          const next = this.waiting.shift()
+          if (next) next(parsed)
+          else this.ready.push(parsed)
+        }
+      })
+    })
+    this.req.end()
+  }
+
+  next(): Promise<unknown> {
+    if (this.ready.length > 0) return Promise.resolve(this.ready.shift())
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  close(): void {
+    this.req.destroy()
+  }
+}
