@@ -1,0 +1,177 @@
+/**
+ * Workflows in the order the router tries them (the first enabled incoming one answers unbound numbers), one
+ * workflow's versions and document, and applying documents (admins) with each problem at its exact path.
+ */
+import { api, ApiError, type Me } from '../api.js'
+import { h, replace } from '../dom.js'
+import { t, time } from '../i18n.js'
+
+type Summary = {
+  name: string
+  title: string | null
+  enabled: boolean
+  trigger: 'incoming' | 'queued'
+  priority: number
+  version: number
+  versions: number
+  numbers: string[]
+}
+type Detail = Summary & {
+  yaml: string
+  versionsList: { version: number; importedAt: string; importedBy: string; note: string | null; current: boolean }[]
+}
+type Diagnostic = { document?: string; path: string; message: string; line?: number }
+
+export function workflowsPage(root: HTMLElement, me: Me): () => void {
+  const list = h('div')
+  const error = h('p', { class: 'error', role: 'alert' })
+  async function load(): Promise<void> {
+    const workflows = await api<Summary[]>('GET', 'workflows')
+    replace(
+      list,
+      h(
+        'table',
+        { id: 'workflows' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [t('name'), t('trigger'), t('priority'), t('enabled'), t('numbers'), t('version')].map((c) =>
+              h('th', {}, c),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          workflows.map((w) =>
+            h(
+              'tr',
+              { 'data-workflow': w.name },
+              h(
+                'td',
+                {},
+                h('a', { href: `#/workflows/${encodeURIComponent(w.name)}` }, w.name),
+                w.title ? ` ${w.title}` : '',
+              ),
+              h('td', {}, w.trigger),
+              h('td', {}, w.priority),
+              h('td', {}, w.enabled ? '✓' : t('disabled')),
+              h('td', {}, w.numbers.join(', ') || '-'),
+              h('td', {}, `${w.version} / ${w.versions}`),
+            ),
+          ),
+        ),
+      ),
+    )
+  }
+  replace(
+    root,
+    h('h1', {}, t('workflows')),
+    error,
+    list,
+    me.user.role === 'admin' ? applyForm(() => void load()) : null,
+  )
+  load().catch((err: Error) => (error.textContent = err.message))
+  return () => {}
+}
+
+function applyForm(onApplied: () => void): HTMLElement {
+  const text = h('textarea', { name: 'yaml', rows: 14, spellcheck: false, 'aria-label': t('applyTitle') })
+  const note = h('input', { name: 'note', placeholder: t('note') })
+  const result = h('div', { id: 'apply-result', role: 'status' })
+  const form = h(
+    'form',
+    { class: 'apply' },
+    h('h2', {}, t('applyTitle')),
+    text,
+    note,
+    h('button', { type: 'submit' }, t('apply')),
+    result,
+  )
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    try {
+      const done = await api<{ report: { items: { kind: string; name: string; change: string }[] } }>('POST', 'apply', {
+        yaml: text.value,
+        ...(note.value ? { note: note.value } : {}),
+      })
+      replace(
+        result,
+        h('p', { class: 'ok' }, t('applied')),
+        h(
+          'ul',
+          {},
+          done.report.items.map((i) => h('li', {}, `${i.kind} ${i.name}: ${i.change}`)),
+        ),
+      )
+      onApplied()
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err
+      const diagnostics = (err.body.diagnostics as Diagnostic[] | undefined) ?? []
+      const reasons = (err.body.reasons as string[] | undefined) ?? []
+      const problems = err.body.problems ?? []
+      replace(
+        result,
+        h('p', { class: 'error' }, `${t('notApplied')}: ${err.message}`),
+        h(
+          'ul',
+          { class: 'problems' },
+          diagnostics.map((d) =>
+            h(
+              'li',
+              { 'data-path': d.path },
+              [d.document, d.line === undefined ? undefined : `line ${d.line}`].filter(Boolean).join(', '),
+              d.path ? h('code', {}, d.path) : null,
+              `: ${d.message}`,
+            ),
+          ),
+          reasons.map((r) => h('li', {}, r)),
+          problems.map((p) => h('li', { 'data-path': p.path }, h('code', {}, p.path), `: ${p.message}`)),
+        ),
+      )
+    }
+  })
+  return form
+}
+
+export function workflowPage(root: HTMLElement, _me: Me, name: string): () => void {
+  replace(root, h('p', {}, '…'))
+  api<Detail>('GET', `workflows/${encodeURIComponent(name)}`)
+    .then((w) =>
+      replace(
+        root,
+        h('p', {}, h('a', { href: '#/workflows' }, `← ${t('back')}`)),
+        h('h1', {}, w.name, w.title ? ` — ${w.title}` : ''),
+        h(
+          'dl',
+          {},
+          h('dt', {}, t('trigger')),
+          h('dd', {}, w.trigger),
+          h('dt', {}, t('priority')),
+          h('dd', {}, w.priority),
+          h('dt', {}, t('enabled')),
+          h('dd', {}, w.enabled ? '✓' : t('disabled')),
+          h('dt', {}, t('numbers')),
+          h('dd', {}, w.numbers.join(', ') || '-'),
+        ),
+        h('h2', {}, t('versions')),
+        h(
+          'ul',
+          { id: 'versions' },
+          w.versionsList.map((v) =>
+            h(
+              'li',
+              { class: v.current ? 'current' : undefined },
+              `${v.version} · ${time(v.importedAt)} · ${v.importedBy}${v.note ? ` · ${v.note}` : ''}`,
+            ),
+          ),
+        ),
+        h('pre', { id: 'yaml' }, w.yaml),
+      ),
+    )
+    .catch((err: Error) => replace(root, h('p', { class: 'error' }, err.message)))
+  return () => {}
+}

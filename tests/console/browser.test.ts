@@ -1,0 +1,197 @@
+/**
+ * The console in a real browser (Debian's chromium through playwright-core) against a console on a real store:
+ * log in; the live board shows a queued caller in its team's line and the agents, pushed as they change; a
+ * supervisor sets an agent away and the store changes; the inbox resolves a row; an admin sees workflows in
+ * priority order and a refused document's exact path; the Korean page. Screenshots under var/console/.
+ */
+import { sql } from 'drizzle-orm'
+import type { Page } from 'playwright-core'
+import t from 'tap'
+import { listAgents } from '../../lib/store/agents.js'
+import { getInbox } from '../../lib/store/inbox.js'
+import { StoreLedger } from '../../lib/store/ledger.js'
+import { writeRecord } from '../../lib/store/records.js'
+import { buildUi, openBrowser, screenshot } from '../helpers/browser.js'
+import { addUsers, consoleOn, PASSWORD } from '../helpers/console.js'
+import { dbKind, testStore } from '../helpers/db.js'
+import { applyYaml, callRecord } from '../helpers/store.js'
+
+const DOCS = `
+kind: team
+name: support
+---
+kind: agent
+name: minji
+title: Kim Minji
+dial: user/1001
+teams: [support]
+status: away
+---
+kind: agent
+name: joon
+dial: user/1002
+teams: [support]
+---
+name: main
+title: Main line
+priority: 10
+steps:
+  A:
+    - assign: { team: support }
+---
+name: holiday
+priority: 50
+enabled: false
+steps:
+  A:
+    - hangup:
+`
+
+async function logIn(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url)
+  await page.fill('input[name=name]', name)
+  await page.fill('input[name=password]', PASSWORD)
+  await page.click('button[type=submit]')
+  await page.waitForSelector('header nav')
+}
+
+t.test(`the console in chromium (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  await applyYaml(store, DOCS)
+  await addUsers(store, { viewer: 'vera', supervisor: 'sam', admin: 'ada' })
+  await writeRecord(
+    store.db,
+    callRecord('call-missed', {
+      outcome: 'missed',
+      inbox: { reason: 'queue_abandoned' },
+      team: 'support',
+      fields: { reservationNo: '123456' },
+    }),
+  )
+  const uiDir = await buildUi(t)
+  const running = await consoleOn(t, store, { uiDir, boardPeriodMs: 200 })
+  const browser = await openBrowser(t)
+
+  t.test('log in and the live board: a queued caller appears in its line and leaves', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Seoul' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await page.goto(running.url)
+    await screenshot(page, 'login')
+    await page.fill('input[name=name]', 'sam')
+    await page.fill('input[name=password]', 'not the password')
+    await page.click('button[type=submit]')
+    await page.locator('[role=alert]', { hasText: 'Wrong name or password' }).waitFor()
+    t.pass('a wrong password is refused')
+    await logIn(page, running.url, 'sam')
+    await page.waitForSelector('#live-state.live')
+    t.equal(await page.textContent('section[data-team=support] .count'), '0 waiting')
+
+    // joon is busy elsewhere: nobody is free, so the caller waits in line.
+    await store.db.execute(sqlAway('joon'))
+    const ledger = new StoreLedger(store.db, {
+      routerId: 'test-router',
+      leaseSeconds: 600,
+      aliveSeconds: 600,
+      retryDelaySeconds: 10,
+      unreachableSeconds: 60,
+    })
+    await ledger.sweep()
+    await ledger.route({
+      callId: 'call-queued',
+      caller: '+821055556666',
+      place: { ask: 'queue', forWhom: { team: 'support' }, priority: 0 },
+    })
+    const row = page.locator('section[data-team=support] tr[data-call=call-queued]')
+    await row.waitFor()
+    t.same(
+      await row
+        .locator('td')
+        .allTextContents()
+        .then((c) => [c[0], c[1], c[4]]),
+      ['1', '+821055556666', 'waiting'],
+    )
+    t.equal(await page.textContent('section[data-team=support] .count'), '1 waiting')
+    await screenshot(page, 'board')
+    await ledger.route({ callId: 'call-queued', caller: '+821055556666', place: 'leave' })
+    await row.waitFor({ state: 'detached' })
+    t.pass('the caller left the board when the call left the line')
+  })
+
+  t.test('a supervisor sets an agent away: the store changes', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, running.url, 'sam')
+    await page.waitForSelector('tr[data-agent=minji]')
+    t.equal(await page.textContent('tr[data-agent=minji] td.status'), 'away')
+    await page.selectOption('select[name=status-minji]', 'available')
+    await page.waitForSelector('tr[data-agent=minji] td.status.available')
+    t.equal((await listAgents(store.db)).find((a) => a.name === 'minji')?.status, 'available')
+  })
+
+  t.test('the inbox: resolve a row with a note', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Seoul' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, running.url, 'sam')
+    await page.click('a[data-nav=inbox]')
+    const row = page.locator('tr[data-inbox="1"]')
+    await row.waitFor()
+    t.match(await row.textContent(), /left the queue.*\+821012345678.*support.*reservationNo: 123456/)
+    await screenshot(page, 'inbox')
+    await row.locator('input[name=note-1]').fill('called back')
+    await row.locator('button', { hasText: 'Resolve' }).click()
+    await page.waitForSelector('#inbox, p.muted')
+    await page.locator('tr[data-inbox="1"]').waitFor({ state: 'detached' })
+    t.match(await getInbox(store.db, 1), { note: 'called back', resolvedBy: 'sam', resolvedAt: /^2/ })
+    await page.selectOption('select[name=status]', 'resolved')
+    await page.locator('tr[data-inbox="1"]', { hasText: 'resolved by sam' }).waitFor()
+  })
+
+  t.test('workflows: priority order, a document refused at its exact path', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, running.url, 'ada')
+    await page.click('a[data-nav=workflows]')
+    await page.waitForSelector('#workflows tbody tr')
+    t.same(
+      await page.locator('#workflows tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-workflow'))),
+      ['holiday', 'main'],
+    )
+    await page.fill(
+      'textarea[name=yaml]',
+      'name: bad\nsteps:\n  A:\n    - menu:\n        prompt: { say: hi }\n        options:\n          "1": nowhere\n',
+    )
+    await page.click('form.apply button[type=submit]')
+    const problem = page.locator('#apply-result li[data-path]')
+    await problem.waitFor()
+    t.equal(await problem.getAttribute('data-path'), 'steps.A[0].menu.options.1')
+    t.match(await problem.textContent(), /workflow bad.*steps\.A\[0\]\.menu\.options\.1: unknown step "nowhere"/)
+    await screenshot(page, 'workflows')
+    await page.click('a[href="#/workflows/main"]')
+    await page.waitForSelector('#yaml')
+    t.match(await page.textContent('#yaml'), /assign:/)
+    await screenshot(page, 'workflow')
+  })
+
+  t.test('the Korean page, and back', async (t) => {
+    const context = await browser.newContext({ locale: 'ko-KR', timezoneId: 'Asia/Seoul' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await page.goto(running.url)
+    t.equal(await page.textContent('button[type=submit]'), '로그인')
+    await logIn(page, running.url, 'vera')
+    t.equal(await page.textContent('a[data-nav=board]'), '실시간 현황')
+    await page.waitForSelector('#live-state.live')
+    t.equal(await page.locator('select[name^=status-]').count(), 0, 'a viewer cannot set statuses')
+    await screenshot(page, 'board-ko')
+    await page.click('#lang')
+    t.equal(await page.textContent('a[data-nav=board]'), 'Live board')
+  })
+})
+
+function sqlAway(name: string) {
+  return sql`update agents set status = 'away' where name = ${name}`
+}
