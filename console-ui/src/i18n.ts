@@ -65,6 +65,11 @@ const en = {
   voicemail: 'voicemail',
   ringing: 'ringing',
   workflow: 'in workflow',
+  bind: 'Bind',
+  unbind: 'Unbind',
+  number: 'Number',
+  workflowName: 'Workflow',
+  bound: 'Bound',
 }
 type Key = keyof typeof en
 
@@ -134,6 +139,11 @@ const ko: Record<Key, string> = {
   voicemail: '음성 메시지',
   ringing: '연결 중',
   workflow: '워크플로 진행 중',
+  bind: '연결',
+  unbind: '연결 해제',
+  number: '전화번호',
+  workflowName: '워크플로',
+  bound: '연결됨',
 }
 
 export type Lang = 'en' | 'ko'

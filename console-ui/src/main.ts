@@ -5,6 +5,7 @@ import { lang, setLang, t } from './i18n.js'
 import { loginPage } from './pages/login.js'
 import { boardPage } from './pages/board.js'
 import { inboxPage } from './pages/inbox.js'
+import { numbersPage } from './pages/numbers.js'
 import { workflowPage, workflowsPage } from './pages/workflows.js'
 
 const app = document.getElementById('app')!
@@ -48,7 +49,14 @@ function render(): void {
       'header',
       {},
       h('strong', {}, t('title')),
-      h('nav', {}, link('board', t('board')), link('inbox', t('inbox')), link('workflows', t('workflows'))),
+      h(
+        'nav',
+        {},
+        link('board', t('board')),
+        link('inbox', t('inbox')),
+        link('workflows', t('workflows')),
+        link('numbers', t('numbers')),
+      ),
       h('span', { class: 'who' }, `${me.user.name} (${me.user.role})`),
       h(
         'button',
@@ -74,6 +82,7 @@ function render(): void {
   if (page === 'inbox') cleanup = inboxPage(main, me)
   else if (page === 'workflows' && arg) cleanup = workflowPage(main, me, decodeURIComponent(arg))
   else if (page === 'workflows') cleanup = workflowsPage(main, me)
+  else if (page === 'numbers') cleanup = numbersPage(main, me)
   else cleanup = boardPage(main, me)
 }
 

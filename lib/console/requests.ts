@@ -29,6 +29,9 @@ export const InboxQuery = z.strictObject({
   until: day.optional(),
 })
 
+export const BindBody = z.strictObject({ number: z.string().min(1).max(40), workflow: z.string().min(1).max(100) })
+export const UnbindBody = z.strictObject({ number: z.string().min(1).max(40) })
+
 export const IdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(2_147_483_647) })
 export const NameParam = z.strictObject({ name: z.string().min(1).max(100) })
 

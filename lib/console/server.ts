@@ -17,6 +17,7 @@ import { BoardFeed } from './board.js'
 import { BadRequest } from './requests.js'
 import { boardRoutes } from './routes/board-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
+import { numberRoutes } from './routes/number-routes.js'
 import { sessionRoutes, type SessionSettings } from './routes/session-routes.js'
 import { workflowRoutes } from './routes/workflow-routes.js'
 
@@ -94,6 +95,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<Console> {
   workflowRoutes(app, store, options.region)
   inboxRoutes(app, store)
   boardRoutes(app, store, feed)
+  numberRoutes(app, store, options.region)
   app.all('/api/*', { config: { role: 'public' } }, async (_request, reply) =>
     reply.code(404).send({ error: 'no such API route' }),
   )

@@ -153,6 +153,27 @@ t.test(`the console API (${dbKind})`, async (t) => {
     t.equal((await users.supervisor.request('POST', '/api/agents/nobody/status', { status: 'away' })).status, 404)
   })
 
+  t.test("numbers: bind and unbind with the CLI's refusals, audit", async (t) => {
+    const unknown = await users.admin.request('POST', '/api/numbers/bind', {
+      number: '070-1234-5678',
+      workflow: 'nope',
+    })
+    t.same(
+      [unknown.status, (unknown.body as { error: string }).error],
+      [409, 'cannot bind +827012345678: no workflow named "nope"'],
+    )
+    const notANumber = await users.admin.request('POST', '/api/numbers/bind', { number: 'abc', workflow: 'main' })
+    t.match(notANumber.body, { error: /^"abc" is not a phone number \(region KR\)/ })
+    const bound = await users.admin.request('POST', '/api/numbers/bind', { number: '070-1234-5678', workflow: 'main' })
+    t.match(bound.body, { ok: true, number: '+827012345678', workflow: 'main', previous: null })
+    t.match((await users.viewer.request('GET', '/api/numbers')).body, [{ number: '+827012345678', workflow: 'main' }])
+    t.match((await listAudit(store.db))[0], { actor: 'ada', action: 'number.bind', target: '+827012345678' })
+    const unbound = await users.admin.request('POST', '/api/numbers/unbind', { number: '+82 70 1234 5678' })
+    t.match(unbound.body, { ok: true, number: '+827012345678', workflow: 'main' })
+    const again = await users.admin.request('POST', '/api/numbers/unbind', { number: '+82 70 1234 5678' })
+    t.same([again.status, (again.body as { error: string }).error], [409, '+827012345678 is not bound'])
+  })
+
   t.test('log out ends the session', async (t) => {
     const client = new Client(running.url)
     await client.login('vera')

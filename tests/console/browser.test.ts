@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core'
 import t from 'tap'
 import { listAgents } from '../../lib/store/agents.js'
 import { getInbox } from '../../lib/store/inbox.js'
+import { listBindings } from '../../lib/store/numbers.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { buildUi, openBrowser, screenshot } from '../helpers/browser.js'
@@ -174,6 +175,24 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     await page.waitForSelector('#yaml')
     t.match(await page.textContent('#yaml'), /assign:/)
     await screenshot(page, 'workflow')
+  })
+
+  t.test("numbers: bind one, a refusal in the CLI's words", async (t) => {
+    const context = await browser.newContext({ locale: 'en-US' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, running.url, 'ada')
+    await page.click('a[data-nav=numbers]')
+    await page.waitForSelector('select[name=workflow] option[value=main]', { state: 'attached' })
+    await page.fill('input[name=number]', 'not a number')
+    await page.click('#bind button[type=submit]')
+    await page.locator('#numbers-message.error', { hasText: 'is not a phone number (region KR)' }).waitFor()
+    await page.fill('input[name=number]', '070-1234-5678')
+    await page.selectOption('select[name=workflow]', 'main')
+    await page.click('#bind button[type=submit]')
+    await page.locator('tr[data-number="+827012345678"]').waitFor()
+    t.match(await listBindings(store.db), [{ number: '+827012345678', workflow: 'main' }])
+    await screenshot(page, 'numbers')
   })
 
   t.test('the Korean page, and back', async (t) => {

@@ -115,7 +115,11 @@ function applyForm(onApplied: () => void): HTMLElement {
       const problems = err.body.problems ?? []
       replace(
         result,
-        h('p', { class: 'error' }, `${t('notApplied')}: ${err.message}`),
+        h(
+          'p',
+          { class: 'error' },
+          err.message === 'not applied' ? t('notApplied') : `${t('notApplied')}: ${err.message}`,
+        ),
         h(
           'ul',
           { class: 'problems' },
@@ -124,7 +128,7 @@ function applyForm(onApplied: () => void): HTMLElement {
               'li',
               { 'data-path': d.path },
               [d.document, d.line === undefined ? undefined : `line ${d.line}`].filter(Boolean).join(', '),
-              d.path ? h('code', {}, d.path) : null,
+              d.path ? [': ', h('code', {}, d.path)] : null,
               `: ${d.message}`,
             ),
           ),
