@@ -70,6 +70,7 @@ const en = {
   number: 'Number',
   workflowName: 'Workflow',
   bound: 'Bound',
+  recording: 'Recording',
 }
 type Key = keyof typeof en
 
@@ -144,6 +145,7 @@ const ko: Record<Key, string> = {
   number: '전화번호',
   workflowName: '워크플로',
   bound: '연결됨',
+  recording: '녹음',
 }
 
 export type Lang = 'en' | 'ko'

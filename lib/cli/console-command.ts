@@ -9,7 +9,13 @@ import { createLogger } from '../log.js'
 import { UsageError } from './errors.js'
 import { storeCommand, withStore, type StoreOptions } from './store-commands.js'
 
-type ConsoleOptions = StoreOptions & { listen: string; trustProxy?: string; pretty?: boolean; redactNumbers?: boolean }
+type ConsoleOptions = StoreOptions & {
+  recordings: string
+  listen: string
+  trustProxy?: string
+  pretty?: boolean
+  redactNumbers?: boolean
+}
 
 export const CONSOLE_DEFAULT = '127.0.0.1:8090'
 
@@ -17,6 +23,11 @@ export function registerConsoleCommand(program: Command): void {
   storeCommand(program, 'console', 'serve the web console on the database (docs/console.md)')
     .option('--listen <host:port>', 'where to listen (loopback unless told otherwise)', CONSOLE_DEFAULT)
     .option('--trust-proxy <addresses>', 'the reverse proxy whose X-Forwarded-For/-Proto to believe (comma-separated)')
+    .option(
+      '--recordings <dir>',
+      "the routers' voicemail recordings, to play them (default: $IVR_RECORDINGS_DIR or ./var/recordings)",
+      process.env.IVR_RECORDINGS_DIR || './var/recordings',
+    )
     .option('--pretty', 'human-readable log lines')
     .option('--redact-numbers', 'log numbers masked but for their last 4 digits')
     .action(async (opts: ConsoleOptions) => {
@@ -35,6 +46,7 @@ export function registerConsoleCommand(program: Command): void {
             store,
             log,
             region: opts.region,
+            recordingsDir: opts.recordings,
             ...(opts.trustProxy ? { trustProxy: opts.trustProxy.split(',').map((s) => s.trim()) } : {}),
           })
         } catch (err) {

@@ -317,6 +317,7 @@ export function registerServeCommand(program: Command): void {
             store: routing.store,
             log,
             region: config.region,
+            recordingsDir,
           })
         } catch (err) {
           await worker?.stop()

@@ -18,6 +18,7 @@ import { BadRequest } from './requests.js'
 import { boardRoutes } from './routes/board-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
 import { numberRoutes } from './routes/number-routes.js'
+import { recordingRoutes } from './routes/recording-routes.js'
 import { sessionRoutes, type SessionSettings } from './routes/session-routes.js'
 import { workflowRoutes } from './routes/workflow-routes.js'
 
@@ -32,6 +33,8 @@ export type ConsoleOptions = {
   session?: Partial<SessionSettings>
   /** Trust X-Forwarded-* from this proxy (address, CIDR list or true) for the client address and TLS. */
   trustProxy?: boolean | string | string[]
+  /** Where the router writes voicemail recordings (serve's `--recordings`). */
+  recordingsDir: string
   /** How often the live board is read while someone watches. */
   boardPeriodMs?: number
 }
@@ -96,14 +99,21 @@ export async function buildConsole(options: ConsoleOptions): Promise<Console> {
   inboxRoutes(app, store)
   boardRoutes(app, store, feed)
   numberRoutes(app, store, options.region)
+  recordingRoutes(app, store, options.recordingsDir)
   app.all('/api/*', { config: { role: 'public' } }, async (_request, reply) =>
     reply.code(404).send({ error: 'no such API route' }),
   )
 
   const uiDir = options.uiDir ?? CONSOLE_UI_DIR
-  if (existsSync(join(uiDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: uiDir, prefix: '/', cacheControl: false })
-  } else {
+  const built = existsSync(join(uiDir, 'index.html'))
+  // Also what streams recordings (reply.sendFile), with or without the page.
+  await app.register(fastifyStatic, {
+    root: built ? uiDir : packageRoot,
+    serve: built,
+    prefix: '/',
+    cacheControl: false,
+  })
+  if (!built) {
     app.get('/', { config: { role: 'public' } }, async (_request, reply) =>
       reply
         .type('text/plain; charset=utf-8')

@@ -3,15 +3,17 @@
  * changes need the CSRF token, log-in is rate-limited, the session cookie's attributes, audit rows for changes,
  * workflow problems by path, inbox resolve / reopen, agent status, the board and its event stream.
  */
+import { writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
+import { join } from 'node:path'
 import t from 'tap'
 import { listAgents } from '../../lib/store/agents.js'
 import { listAudit } from '../../lib/store/audit.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { roleAtLeast } from '../../lib/store/users.js'
-import { addUsers, Client, consoleOn } from '../helpers/console.js'
+import { addUsers, Client, consoleOn, wavBytes } from '../helpers/console.js'
 import { dbKind, testStore } from '../helpers/db.js'
-import { applyYaml, callRecord } from '../helpers/store.js'
+import { applyYaml, callRecord, tempDir } from '../helpers/store.js'
 
 const DOCS = `
 kind: team
@@ -172,6 +174,53 @@ t.test(`the console API (${dbKind})`, async (t) => {
     t.match(unbound.body, { ok: true, number: '+827012345678', workflow: 'main' })
     const again = await users.admin.request('POST', '/api/numbers/unbind', { number: '+82 70 1234 5678' })
     t.same([again.status, (again.body as { error: string }).error], [409, '+827012345678 is not bound'])
+  })
+
+  t.test('a voicemail streamed with range requests; clear refusals otherwise', async (t) => {
+    const dir = await tempDir(t, 'ivr-console-rec-')
+    await writeFile(join(dir, 'call-vm.wav'), wavBytes(2))
+    const recorded = await consoleOn(t, store, { recordingsDir: dir })
+    const client = new Client(recorded.url)
+    await client.login('vera')
+    const record = (id: string, path: string) =>
+      writeRecord(
+        store.db,
+        callRecord(id, { outcome: 'voicemail', inbox: { reason: 'voicemail', recording: { path, seconds: 2 } } }),
+      )
+    await record('call-vm', join(dir, 'call-vm.wav'))
+    await record('call-fs', '/var/lib/freeswitch/storage/voicemail/default/support/msg_1.wav')
+    await record('call-gone', join(dir, 'gone.wav'))
+    await record('call-sneaky', join(dir, '..', 'etc-passwd.wav'))
+    const ids = Object.fromEntries(
+      (
+        (await client.request('GET', '/api/inbox?status=all&reason=voicemail')).body as { id: number; callId: string }[]
+      ).map((i) => [i.callId, i.id]),
+    )
+    const res = await fetch(new URL(`/api/inbox/${ids['call-vm']}/recording`, recorded.url), {
+      headers: { cookie: client.cookie!, range: 'bytes=0-99' },
+    })
+    t.equal(res.status, 206)
+    t.equal(res.headers.get('content-range'), `bytes 0-99/${44 + 32000}`)
+    t.match(res.headers.get('content-type'), /^audio\/(x-)?wav/)
+    t.equal((await res.arrayBuffer()).byteLength, 100)
+    const fs = await client.request('GET', `/api/inbox/${ids['call-fs']}/recording`)
+    t.same(
+      [fs.status, (fs.body as { error: string }).error],
+      [
+        404,
+        `the recording /var/lib/freeswitch/storage/voicemail/default/support/msg_1.wav is not in this router's recordings directory (${dir}): it is kept by FreeSWITCH`,
+      ],
+    )
+    const gone = await client.request('GET', `/api/inbox/${ids['call-gone']}/recording`)
+    t.same(
+      [gone.status, (gone.body as { error: string }).error],
+      [404, `the recording ${join(dir, 'gone.wav')} is not there any more`],
+    )
+    t.equal(
+      (await client.request('GET', `/api/inbox/${ids['call-sneaky']}/recording`)).status,
+      404,
+      'nothing outside the directory',
+    )
   })
 
   t.test('log out ends the session', async (t) => {

@@ -5,6 +5,8 @@
  * priority order and a refused document's exact path; the Korean page. Screenshots under var/console/.
  */
 import { sql } from 'drizzle-orm'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import t from 'tap'
 import { listAgents } from '../../lib/store/agents.js'
@@ -13,9 +15,9 @@ import { listBindings } from '../../lib/store/numbers.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { buildUi, openBrowser, screenshot } from '../helpers/browser.js'
-import { addUsers, consoleOn, PASSWORD } from '../helpers/console.js'
+import { addUsers, consoleOn, PASSWORD, wavBytes } from '../helpers/console.js'
 import { dbKind, testStore } from '../helpers/db.js'
-import { applyYaml, callRecord } from '../helpers/store.js'
+import { applyYaml, callRecord, tempDir } from '../helpers/store.js'
 
 const DOCS = `
 kind: team
@@ -70,7 +72,25 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     }),
   )
   const uiDir = await buildUi(t)
-  const running = await consoleOn(t, store, { uiDir, boardPeriodMs: 200 })
+  const recordingsDir = await tempDir(t, 'ivr-console-rec-')
+  await writeFile(join(recordingsDir, 'call-vm.wav'), wavBytes(2))
+  await writeRecord(
+    store.db,
+    callRecord('call-vm', {
+      outcome: 'voicemail',
+      inbox: { reason: 'voicemail', recording: { path: join(recordingsDir, 'call-vm.wav'), seconds: 2 } },
+      team: 'support',
+    }),
+  )
+  await writeRecord(
+    store.db,
+    callRecord('call-fs', {
+      outcome: 'voicemail',
+      inbox: { reason: 'voicemail', recording: { path: '/var/lib/freeswitch/storage/msg_1.wav', seconds: 3 } },
+      team: 'support',
+    }),
+  )
+  const running = await consoleOn(t, store, { uiDir, boardPeriodMs: 200, recordingsDir })
   const browser = await openBrowser(t)
 
   t.test('log in and the live board: a queued caller appears in its line and leaves', async (t) => {
@@ -150,6 +170,30 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     await page.locator('tr[data-inbox="1"]', { hasText: 'resolved by sam' }).waitFor()
   })
 
+  t.test('a voicemail plays in the page; one kept by FreeSWITCH says so', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Seoul' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, running.url, 'vera')
+    await page.click('a[data-nav=inbox]')
+    await page.selectOption('select[name=reason]', 'voicemail')
+    const playable = page.locator('tr[data-inbox="2"] audio')
+    await playable.waitFor()
+    const duration = await playable.evaluate(
+      (audio: AudioLike) =>
+        new Promise<number>((resolve, reject) => {
+          if (audio.readyState >= 1) resolve(audio.duration)
+          audio.addEventListener('loadedmetadata', () => resolve(audio.duration))
+          audio.addEventListener('error', () => reject(new Error(`audio error ${audio.error?.code}`)))
+        }),
+    )
+    t.equal(duration, 2, 'the audio element loaded the recording and reports its duration')
+    await page
+      .locator('tr[data-inbox="3"] .recording .error', { hasText: "is not in this router's recordings directory" })
+      .waitFor()
+    await screenshot(page, 'inbox-voicemail')
+  })
+
   t.test('workflows: priority order, a document refused at its exact path', async (t) => {
     const context = await browser.newContext({ locale: 'en-US' })
     t.teardown(() => context.close())
@@ -210,6 +254,14 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     t.equal(await page.textContent('a[data-nav=board]'), 'Live board')
   })
 })
+
+/** What the test reads of the page's audio element (the tests' types have no DOM). */
+type AudioLike = {
+  readyState: number
+  duration: number
+  error: { code: number } | null
+  addEventListener(event: string, listener: () => void): void
+}
 
 function sqlAway(name: string) {
   return sql`update agents set status = 'away' where name = ${name}`

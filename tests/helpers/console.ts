@@ -16,6 +16,7 @@ export async function consoleOn(t: Test, store: Store, options: Partial<ConsoleO
     log: pino({ level: 'silent' }),
     region: 'KR',
     uiDir: '/nonexistent',
+    recordingsDir: '/nonexistent-recordings',
     ...options,
   })
   t.teardown(() => running.close())
@@ -66,4 +67,26 @@ export class Client {
     }
     return answer
   }
+}
+
+/** A PCM WAV file of `seconds` of a 440 Hz tone, 8 kHz mono 16-bit (what FreeSWITCH's record writes). */
+export function wavBytes(seconds: number): Buffer {
+  const rate = 8000
+  const samples = Math.round(seconds * rate)
+  const out = Buffer.alloc(44 + samples * 2)
+  out.write('RIFF', 0)
+  out.writeUInt32LE(36 + samples * 2, 4)
+  out.write('WAVEfmt ', 8)
+  out.writeUInt32LE(16, 16)
+  out.writeUInt16LE(1, 20)
+  out.writeUInt16LE(1, 22)
+  out.writeUInt32LE(rate, 24)
+  out.writeUInt32LE(rate * 2, 28)
+  out.writeUInt16LE(2, 32)
+  out.writeUInt16LE(16, 34)
+  out.write('data', 36)
+  out.writeUInt32LE(samples * 2, 40)
+  for (let i = 0; i < samples; i++)
+    out.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2)
+  return out
 }

@@ -68,9 +68,18 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
           h(
             'tr',
             {},
-            [t('when'), t('reason'), t('caller'), t('team'), t('wait'), t('fields'), t('status'), t('note'), ''].map(
-              (c) => h('th', {}, c),
-            ),
+            [
+              t('when'),
+              t('reason'),
+              t('caller'),
+              t('team'),
+              t('wait'),
+              t('fields'),
+              t('recording'),
+              t('status'),
+              t('note'),
+              '',
+            ].map((c) => h('th', {}, c)),
           ),
         ),
         h('tbody', {}, items.map(row)),
@@ -102,6 +111,7 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
         {},
         Object.entries(i.fields).map(([k, v]) => h('div', {}, `${k}: ${v}`)),
       ),
+      h('td', {}, i.recording ? player(i.id) : '-'),
       h(
         'td',
         {},
@@ -120,6 +130,20 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
           : null,
       ),
     )
+  }
+
+  /** The recording in the page (streamed with range requests); when it cannot play, the server's reason. */
+  function player(id: number): HTMLElement {
+    const src = `api/inbox/${id}/recording`
+    const audio = h('audio', { controls: true, preload: 'metadata', src })
+    const why = h('div', { class: 'error' })
+    audio.addEventListener('error', () => {
+      void fetch(src, { headers: { range: 'bytes=0-0' } })
+        .then((r) => r.json() as Promise<{ error?: string }>)
+        .then((b) => (why.textContent = b.error ?? ''))
+        .catch(() => (why.textContent = t('empty')))
+    })
+    return h('div', { class: 'recording' }, audio, why)
   }
 
   for (const input of [status, team, reason, since, until]) input.addEventListener('change', () => void load())
