@@ -31,6 +31,8 @@ function cliWithInput(args: string[], env: NodeJS.ProcessEnv, input: string): Pr
 t.test(`user add, list, passwd, remove (${dbKind})`, async (t) => {
   const db = await testDatabase(t)
   const run = (input: string, ...args: string[]) => cliWithInput(['user', ...args], db.env, input)
+  // PostgreSQL is migrated on purpose (the embedded database on open).
+  t.equal((await cliWithInput(['db', 'migrate'], db.env, '')).code, 0)
 
   const added = await run('correct horse battery\n', 'add', 'ada', '--role', 'admin', '--password-stdin')
   t.same([added.code, added.stdout, added.stderr], [0, 'user ada added (admin)\n', ''])
