@@ -71,6 +71,11 @@ const en = {
   workflowName: 'Workflow',
   bound: 'Bound',
   recording: 'Recording',
+  diff: 'Diff with current',
+  rollback: 'Roll back to this',
+  enable: 'Enable',
+  disable: 'Disable',
+  applyRecipe: 'Apply recipe',
 }
 type Key = keyof typeof en
 
@@ -146,6 +151,11 @@ const ko: Record<Key, string> = {
   workflowName: '워크플로',
   bound: '연결됨',
   recording: '녹음',
+  diff: '현재 버전과 비교',
+  rollback: '이 버전으로 되돌리기',
+  enable: '사용',
+  disable: '사용 중지',
+  applyRecipe: '레시피 적용',
 }
 
 export type Lang = 'en' | 'ko'

@@ -32,6 +32,10 @@ export const InboxQuery = z.strictObject({
 export const BindBody = z.strictObject({ number: z.string().min(1).max(40), workflow: z.string().min(1).max(100) })
 export const UnbindBody = z.strictObject({ number: z.string().min(1).max(40) })
 
+export const RollbackBody = z.strictObject({ version: z.number().int().min(1).max(1_000_000) })
+export const EnabledBody = z.strictObject({ enabled: z.boolean() })
+export const RecipeBody = z.strictObject({ recipe: z.string().min(1).max(100) })
+
 export const IdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(2_147_483_647) })
 export const NameParam = z.strictObject({ name: z.string().min(1).max(100) })
 

@@ -12,6 +12,7 @@ import t from 'tap'
 import { listAgents } from '../../lib/store/agents.js'
 import { getInbox } from '../../lib/store/inbox.js'
 import { listBindings } from '../../lib/store/numbers.js'
+import { listWorkflows } from '../../lib/store/workflows.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { buildUi, openBrowser, screenshot } from '../helpers/browser.js'
@@ -215,10 +216,29 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     t.equal(await problem.getAttribute('data-path'), 'steps.A[0].menu.options.1')
     t.match(await problem.textContent(), /workflow bad.*steps\.A\[0\]\.menu\.options\.1: unknown step "nowhere"/)
     await screenshot(page, 'workflows')
+    // A second version of main, then back to the first from its page.
+    await page.fill('textarea[name=yaml]', 'name: main\ntitle: Main line\npriority: 10\nsteps:\n  A:\n    - hangup:\n')
+    await page.click('form.apply button[type=submit]')
+    await page.locator('#apply-result li', { hasText: 'workflow main: updated' }).waitFor()
     await page.click('a[href="#/workflows/main"]')
     await page.waitForSelector('#yaml')
-    t.match(await page.textContent('#yaml'), /assign:/)
+    t.match(await page.textContent('#yaml'), /hangup/)
+    await page.click('li[data-version="1"] button.diff')
+    await page.locator('#diff span.del', { hasText: 'assign' }).waitFor()
+    t.match(await page.textContent('#diff span.add'), /hangup/)
     await screenshot(page, 'workflow')
+    await page.click('li[data-version="1"] button.rollback')
+    await page.locator('li.current[data-version="1"]').waitFor()
+    t.match(await page.textContent('#yaml'), /assign:/)
+    t.match(
+      (await listWorkflows(store.db)).find((w) => w.name === 'main'),
+      { version: 1, versions: 2 },
+    )
+    await page.click('a[data-nav=workflows]')
+    await page.selectOption('select[name=recipe]', 'ivr-experience-design')
+    await page.click('#recipe button[type=submit]')
+    await page.locator('#recipe-result.ok', { hasText: 'workflow ivr-experience-design: created' }).waitFor()
+    await page.locator('tr[data-workflow=ivr-experience-design]').waitFor()
   })
 
   t.test("numbers: bind one, a refusal in the CLI's words", async (t) => {

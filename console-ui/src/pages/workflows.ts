@@ -72,10 +72,46 @@ export function workflowsPage(root: HTMLElement, me: Me): () => void {
     h('h1', {}, t('workflows')),
     error,
     list,
-    me.user.role === 'admin' ? applyForm(() => void load()) : null,
+    me.user.role === 'admin' ? [recipeForm(() => void load()), applyForm(() => void load())] : null,
   )
   load().catch((err: Error) => (error.textContent = err.message))
   return () => {}
+}
+
+/** A shipped recipe in one click: applied as `ivr-router recipe show NAME | ivr-router apply -` would. */
+function recipeForm(onApplied: () => void): HTMLElement {
+  const select = h('select', { name: 'recipe' })
+  const result = h('p', { id: 'recipe-result', role: 'status' })
+  void api<{ name: string; title: string }[]>('GET', 'recipes').then((list) =>
+    replace(
+      select,
+      list.map((r) => h('option', { value: r.name }, `${r.name} — ${r.title}`)),
+    ),
+  )
+  const form = h(
+    'form',
+    { class: 'filters', id: 'recipe' },
+    select,
+    h('button', { type: 'submit' }, t('applyRecipe')),
+    result,
+  )
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    try {
+      const done = await api<{ report: { items: { kind: string; name: string; change: string }[] } }>(
+        'POST',
+        'recipes/apply',
+        { recipe: select.value },
+      )
+      result.className = 'ok'
+      result.textContent = done.report.items.map((i) => `${i.kind} ${i.name}: ${i.change}`).join(', ')
+      onApplied()
+    } catch (err) {
+      result.className = 'error'
+      result.textContent = (err as Error).message
+    }
+  })
+  return form
 }
 
 function applyForm(onApplied: () => void): HTMLElement {
@@ -141,41 +177,106 @@ function applyForm(onApplied: () => void): HTMLElement {
   return form
 }
 
-export function workflowPage(root: HTMLElement, _me: Me, name: string): () => void {
-  replace(root, h('p', {}, '…'))
-  api<Detail>('GET', `workflows/${encodeURIComponent(name)}`)
-    .then((w) =>
-      replace(
-        root,
-        h('p', {}, h('a', { href: '#/workflows' }, `← ${t('back')}`)),
-        h('h1', {}, w.name, w.title ? ` — ${w.title}` : ''),
-        h(
-          'dl',
-          {},
-          h('dt', {}, t('trigger')),
-          h('dd', {}, w.trigger),
-          h('dt', {}, t('priority')),
-          h('dd', {}, w.priority),
-          h('dt', {}, t('enabled')),
-          h('dd', {}, w.enabled ? '✓' : t('disabled')),
-          h('dt', {}, t('numbers')),
-          h('dd', {}, w.numbers.join(', ') || '-'),
-        ),
-        h('h2', {}, t('versions')),
-        h(
-          'ul',
-          { id: 'versions' },
-          w.versionsList.map((v) =>
-            h(
-              'li',
-              { class: v.current ? 'current' : undefined },
-              `${v.version} · ${time(v.importedAt)} · ${v.importedBy}${v.note ? ` · ${v.note}` : ''}`,
-            ),
-          ),
-        ),
-        h('pre', { id: 'yaml' }, w.yaml),
+export function workflowPage(root: HTMLElement, me: Me, name: string): () => void {
+  const admin = me.user.role === 'admin'
+  const message = h('p', { id: 'workflow-message', role: 'status' })
+  const diff = h('pre', { id: 'diff', hidden: true })
+  const path = encodeURIComponent(name)
+
+  async function change(what: string, body: object): Promise<void> {
+    try {
+      await api('POST', `workflows/${path}/${what}`, body)
+      message.className = 'ok'
+      message.textContent = '✓'
+      await load()
+    } catch (err) {
+      message.className = 'error'
+      message.textContent = (err as Error).message
+    }
+  }
+
+  async function showDiff(from: number, to: number): Promise<void> {
+    const d = await api<{ lines: { op: string; text: string }[] }>(
+      'GET',
+      `workflows/${path}/diff?from=${from}&to=${to}`,
+    )
+    replace(
+      diff,
+      d.lines.map((l) =>
+        h('span', { class: l.op === '+' ? 'add' : l.op === '-' ? 'del' : undefined }, `${l.op} ${l.text}\n`),
       ),
     )
-    .catch((err: Error) => replace(root, h('p', { class: 'error' }, err.message)))
+    diff.hidden = false
+  }
+
+  async function load(): Promise<void> {
+    const w = await api<Detail>('GET', `workflows/${path}`)
+    replace(
+      root,
+      h('p', {}, h('a', { href: '#/workflows' }, `← ${t('back')}`)),
+      h('h1', {}, w.name, w.title ? ` — ${w.title}` : ''),
+      message,
+      h(
+        'dl',
+        {},
+        h('dt', {}, t('trigger')),
+        h('dd', {}, w.trigger),
+        h('dt', {}, t('priority')),
+        h('dd', {}, w.priority),
+        h('dt', {}, t('enabled')),
+        h(
+          'dd',
+          {},
+          w.enabled ? '✓ ' : `${t('disabled')} `,
+          admin
+            ? h(
+                'button',
+                { type: 'button', id: 'toggle-enabled', onclick: () => change('enabled', { enabled: !w.enabled }) },
+                w.enabled ? t('disable') : t('enable'),
+              )
+            : null,
+        ),
+        h('dt', {}, t('numbers')),
+        h('dd', {}, w.numbers.join(', ') || '-'),
+      ),
+      h('h2', {}, t('versions')),
+      h(
+        'ul',
+        { id: 'versions' },
+        w.versionsList.map((v) =>
+          h(
+            'li',
+            { class: v.current ? 'current' : undefined, 'data-version': v.version },
+            `${v.version} · ${time(v.importedAt)} · ${v.importedBy}${v.note ? ` · ${v.note}` : ''} `,
+            v.current
+              ? null
+              : [
+                  h(
+                    'button',
+                    { type: 'button', class: 'diff', onclick: () => void showDiff(v.version, w.version) },
+                    t('diff'),
+                  ),
+                  admin
+                    ? h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'rollback',
+                          onclick: () => change('rollback', { version: v.version }),
+                        },
+                        t('rollback'),
+                      )
+                    : null,
+                ],
+          ),
+        ),
+      ),
+      diff,
+      h('pre', { id: 'yaml' }, w.yaml),
+    )
+  }
+
+  replace(root, h('p', {}, '…'))
+  load().catch((err: Error) => replace(root, h('p', { class: 'error' }, err.message)))
   return () => {}
 }
