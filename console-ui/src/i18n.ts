@@ -76,6 +76,11 @@ const en = {
   enable: 'Enable',
   disable: 'Disable',
   applyRecipe: 'Apply recipe',
+  users: 'Users',
+  role: 'Role',
+  created: 'Created',
+  addUser: 'Add user',
+  remove: 'Remove',
 }
 type Key = keyof typeof en
 
@@ -156,6 +161,11 @@ const ko: Record<Key, string> = {
   enable: '사용',
   disable: '사용 중지',
   applyRecipe: '레시피 적용',
+  users: '사용자',
+  role: '역할',
+  created: '생성',
+  addUser: '사용자 추가',
+  remove: '삭제',
 }
 
 export type Lang = 'en' | 'ko'

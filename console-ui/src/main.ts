@@ -6,6 +6,7 @@ import { loginPage } from './pages/login.js'
 import { boardPage } from './pages/board.js'
 import { inboxPage } from './pages/inbox.js'
 import { numbersPage } from './pages/numbers.js'
+import { usersPage } from './pages/users.js'
 import { workflowPage, workflowsPage } from './pages/workflows.js'
 
 const app = document.getElementById('app')!
@@ -56,6 +57,7 @@ function render(): void {
         link('inbox', t('inbox')),
         link('workflows', t('workflows')),
         link('numbers', t('numbers')),
+        me.user.role === 'admin' ? link('users', t('users')) : null,
       ),
       h('span', { class: 'who' }, `${me.user.name} (${me.user.role})`),
       h(
@@ -83,6 +85,7 @@ function render(): void {
   else if (page === 'workflows' && arg) cleanup = workflowPage(main, me, decodeURIComponent(arg))
   else if (page === 'workflows') cleanup = workflowsPage(main, me)
   else if (page === 'numbers') cleanup = numbersPage(main, me)
+  else if (page === 'users' && me.user.role === 'admin') cleanup = usersPage(main)
   else cleanup = boardPage(main, me)
 }
 

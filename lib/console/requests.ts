@@ -45,6 +45,8 @@ export const NewUser = z.strictObject({
   password: z.string().min(1).max(1024),
 })
 
+export const UserName = z.strictObject({ name: z.string().min(1).max(64) })
+
 /** Thrown by `parse` and answered 400 with each problem's path. */
 export class BadRequest extends Error {
   constructor(readonly problems: { path: string; message: string }[]) {

@@ -263,6 +263,48 @@ t.test(`the console API (${dbKind})`, async (t) => {
     )
   })
 
+  t.test('users: admins add and remove accounts, audited; not their own', async (t) => {
+    const added = await users.admin.request('POST', '/api/users', {
+      name: 'nina',
+      role: 'supervisor',
+      password: 'a long enough one',
+    })
+    t.same(added.body, { ok: true, name: 'nina', role: 'supervisor' })
+    const nina = new Client(running.url)
+    t.equal((await nina.login('nina', 'a long enough one')).status, 200, 'the new account logs in')
+    const twice = await users.admin.request('POST', '/api/users', {
+      name: 'nina',
+      role: 'viewer',
+      password: 'a long enough one',
+    })
+    t.equal(twice.status, 409)
+    const short = await users.admin.request('POST', '/api/users', { name: 'otto', role: 'viewer', password: 'short' })
+    t.same([short.status, (short.body as { error: string }).error], [400, 'a password needs at least 10 characters'])
+    const badRole = await users.admin.request('POST', '/api/users', {
+      name: 'otto',
+      role: 'boss',
+      password: 'a long enough one',
+    })
+    t.match(badRole.body, { problems: [{ path: 'role' }] })
+    t.match((await users.admin.request('GET', '/api/users')).body, [
+      { name: 'ada' },
+      { name: 'nina' },
+      { name: 'sam' },
+      { name: 'vera' },
+    ])
+    const self = await users.admin.request('POST', '/api/users/remove', { name: 'ada' })
+    t.same([self.status, (self.body as { error: string }).error], [409, 'you cannot remove your own account here'])
+    t.same((await users.admin.request('POST', '/api/users/remove', { name: 'nina' })).body, { ok: true, name: 'nina' })
+    t.equal((await nina.request('GET', '/api/session')).status, 401, 'its session ended with it')
+    t.match(
+      (await listAudit(store.db)).filter((a) => a.action.startsWith('user.')),
+      [
+        { actor: 'ada', action: 'user.remove', target: 'nina' },
+        { actor: 'ada', action: 'user.add', target: 'nina', detail: { role: 'supervisor' } },
+      ],
+    )
+  })
+
   t.test('log out ends the session', async (t) => {
     const client = new Client(running.url)
     await client.login('vera')

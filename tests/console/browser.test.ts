@@ -12,6 +12,7 @@ import t from 'tap'
 import { listAgents } from '../../lib/store/agents.js'
 import { getInbox } from '../../lib/store/inbox.js'
 import { listBindings } from '../../lib/store/numbers.js'
+import { findUser } from '../../lib/store/users.js'
 import { listWorkflows } from '../../lib/store/workflows.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
 import { writeRecord } from '../../lib/store/records.js'
@@ -257,6 +258,22 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     await page.locator('tr[data-number="+827012345678"]').waitFor()
     t.match(await listBindings(store.db), [{ number: '+827012345678', workflow: 'main' }])
     await screenshot(page, 'numbers')
+  })
+
+  t.test('users: an admin adds an account in the page', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, running.url, 'ada')
+    await page.click('a[data-nav=users]')
+    await page.waitForSelector('tr[data-user=ada]')
+    await page.fill('input[name=new-name]', 'nina')
+    await page.selectOption('select[name=new-role]', 'supervisor')
+    await page.fill('input[name=new-password]', 'a long enough one')
+    await page.click('#add-user button[type=submit]')
+    await page.locator('tr[data-user=nina]').waitFor()
+    t.match(await findUser(store.db, 'nina'), { role: 'supervisor', passwordHash: /^\$argon2id\$/ })
+    await screenshot(page, 'users')
   })
 
   t.test('the Korean page, and back', async (t) => {
