@@ -81,6 +81,11 @@ const en = {
   created: 'Created',
   addUser: 'Add user',
   remove: 'Remove',
+  tryCall: 'Try a call',
+  keys: 'Keys (1,123#,_ for none)',
+  connect: 'Ring results (answer, no-answer, busy, none)',
+  run: 'Run',
+  outcome: 'Outcome',
 }
 type Key = keyof typeof en
 
@@ -166,6 +171,11 @@ const ko: Record<Key, string> = {
   created: '생성',
   addUser: '사용자 추가',
   remove: '삭제',
+  tryCall: '통화 시험',
+  keys: '입력 키 (1,123#,_ 는 입력 없음)',
+  connect: '연결 결과 (answer, no-answer, busy, none)',
+  run: '실행',
+  outcome: '결과',
 }
 
 export type Lang = 'en' | 'ko'

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { INBOX_REASONS, USER_ROLES } from '../store/schema.js'
+import { CONNECT_RESULTS } from '../sim/scenario.js'
 import { Agent } from '../workflow/schema.js'
 import { formatPath } from '../workflow/issues.js'
 
@@ -35,6 +36,19 @@ export const UnbindBody = z.strictObject({ number: z.string().min(1).max(40) })
 export const RollbackBody = z.strictObject({ version: z.number().int().min(1).max(1_000_000) })
 export const EnabledBody = z.strictObject({ enabled: z.boolean() })
 export const RecipeBody = z.strictObject({ recipe: z.string().min(1).max(100) })
+
+const Keys = z.string().regex(/^[0-9*#]{0,64}$/, 'digits, * and #; empty for no input')
+
+export const SimulateBody = z.strictObject({
+  workflow: z.string().min(1).max(100),
+  caller: z.string().min(1).max(40).default('010-1234-5678'),
+  dialed: z.string().min(1).max(40).default('070-1234-5678'),
+  /** ISO 8601 with an offset: the page sends the operator's time. */
+  at: z.iso.datetime({ offset: true }),
+  keys: z.array(Keys).max(50).default([]),
+  connect: z.array(z.enum(CONNECT_RESULTS)).max(50).default([]),
+  queueWaitSeconds: z.number().min(0).max(86_400).default(0),
+})
 
 export const IdParam = z.strictObject({ id: z.coerce.number().int().min(1).max(2_147_483_647) })
 export const NameParam = z.strictObject({ name: z.string().min(1).max(100) })

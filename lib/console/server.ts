@@ -19,6 +19,7 @@ import { boardRoutes } from './routes/board-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
 import { numberRoutes } from './routes/number-routes.js'
 import { recordingRoutes } from './routes/recording-routes.js'
+import { simulateRoutes } from './routes/simulate-routes.js'
 import { userRoutes } from './routes/user-routes.js'
 import { sessionRoutes, type SessionSettings } from './routes/session-routes.js'
 import { workflowRoutes } from './routes/workflow-routes.js'
@@ -102,6 +103,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<Console> {
   numberRoutes(app, store, options.region)
   recordingRoutes(app, store, options.recordingsDir)
   userRoutes(app, store)
+  simulateRoutes(app, store, options.region)
   app.all('/api/*', { config: { role: 'public' } }, async (_request, reply) =>
     reply.code(404).send({ error: 'no such API route' }),
   )

@@ -115,6 +115,31 @@ t.test(`the console API (${dbKind})`, async (t) => {
     ])
   })
 
+  t.test('try a call: the simulator on a stored workflow, nothing written', async (t) => {
+    const calls = async () => (await listAudit(store.db)).length
+    const before = await calls()
+    const sim = await users.viewer.request('POST', '/api/simulate', {
+      workflow: 'main',
+      at: '2026-11-23T10:00:00+09:00',
+      connect: ['answer'],
+    })
+    t.equal(sim.status, 200, JSON.stringify(sim.body))
+    t.match(sim.body, { workflow: 'main', steps: ['A'], outcome: 'connected', agent: 'minji', team: 'support' })
+    t.ok((sim.body as { transcript: string[] }).transcript.length >= 3, 'a transcript')
+    t.equal(await calls(), before, 'no audit row: nothing changed')
+    const bad = await users.viewer.request('POST', '/api/simulate', { workflow: 'main', at: 'tomorrow', keys: ['1x'] })
+    t.equal(bad.status, 400)
+    t.same(
+      (bad.body as { problems: { path: string }[] }).problems.map((p) => p.path),
+      ['at', 'keys[0]'],
+    )
+    t.equal(
+      (await users.viewer.request('POST', '/api/simulate', { workflow: 'nope', at: '2026-11-23T10:00:00+09:00' }))
+        .status,
+      404,
+    )
+  })
+
   t.test('workflows: diff, rollback, disable, a recipe in one click', async (t) => {
     const v2 = await users.admin.request('POST', '/api/apply', {
       yaml: 'name: second\npriority: 30\nsteps:\n  A:\n    - hangup:\n',

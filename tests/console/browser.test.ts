@@ -235,6 +235,12 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
       (await listWorkflows(store.db)).find((w) => w.name === 'main'),
       { version: 1, versions: 2 },
     )
+    // Try a call on it: the simulator in the page (minji is available since the supervisor's test).
+    await page.fill('input[name=sim-connect]', 'answer')
+    await page.click('#try-call button[type=submit]')
+    await page.locator('#sim-outcome', { hasText: 'Outcome: connected' }).waitFor()
+    t.match(await page.textContent('#transcript'), /minji/)
+    await screenshot(page, 'try-call')
     await page.click('a[data-nav=workflows]')
     await page.selectOption('select[name=recipe]', 'ivr-experience-design')
     await page.click('#recipe button[type=submit]')

@@ -211,6 +211,7 @@ export function workflowPage(root: HTMLElement, me: Me, name: string): () => voi
 
   async function load(): Promise<void> {
     const w = await api<Detail>('GET', `workflows/${path}`)
+    diff.hidden = true
     replace(
       root,
       h('p', {}, h('a', { href: '#/workflows' }, `← ${t('back')}`)),
@@ -272,6 +273,7 @@ export function workflowPage(root: HTMLElement, me: Me, name: string): () => voi
         ),
       ),
       diff,
+      w.trigger === 'incoming' ? tryCall(w.name) : null,
       h('pre', { id: 'yaml' }, w.yaml),
     )
   }
@@ -279,4 +281,64 @@ export function workflowPage(root: HTMLElement, me: Me, name: string): () => voi
   replace(root, h('p', {}, '…'))
   load().catch((err: Error) => replace(root, h('p', { class: 'error' }, err.message)))
   return () => {}
+}
+
+type SimResult = { outcome: string; steps: string[]; inbox: { reason: string } | null; transcript: string[] }
+
+/** Local date and time for a datetime-local input. */
+function localNow(): string {
+  const d = new Date()
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
+}
+
+/** "Try a call": the simulator in the page, on the stored workflow, at a time in the operator's zone. */
+function tryCall(workflow: string): HTMLElement {
+  const caller = h('input', { name: 'sim-caller', value: '010-1234-5678' })
+  const at = h('input', { name: 'sim-at', type: 'datetime-local', value: localNow() })
+  const keys = h('input', { name: 'sim-keys', placeholder: '1,_' })
+  const connect = h('input', { name: 'sim-connect', placeholder: 'no-answer,answer' })
+  const result = h('div', { id: 'sim-result' })
+  const list = (v: string) => (v.trim() === '' ? [] : v.split(',').map((x) => (x.trim() === '_' ? '' : x.trim())))
+  const form = h(
+    'form',
+    { class: 'filters', id: 'try-call' },
+    h('label', {}, t('caller'), caller),
+    h('label', {}, t('when'), at),
+    h('label', {}, t('keys'), keys),
+    h('label', {}, t('connect'), connect),
+    h('button', { type: 'submit' }, t('run')),
+  )
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    try {
+      const r = await api<SimResult>('POST', 'simulate', {
+        workflow,
+        caller: caller.value,
+        at: new Date(at.value).toISOString(),
+        keys: list(keys.value),
+        connect: list(connect.value),
+      })
+      replace(
+        result,
+        h(
+          'p',
+          { class: 'ok', id: 'sim-outcome' },
+          `${t('outcome')}: ${r.outcome}${r.inbox ? ` (${r.inbox.reason})` : ''} · ${r.steps.join(' → ')}`,
+        ),
+        h('pre', { id: 'transcript' }, r.transcript.join('\n')),
+      )
+    } catch (err) {
+      const problems = err instanceof ApiError ? (err.body.problems ?? []) : []
+      replace(
+        result,
+        h('p', { class: 'error' }, (err as Error).message),
+        h(
+          'ul',
+          {},
+          problems.map((p) => h('li', { 'data-path': p.path }, `${p.path}: ${p.message}`)),
+        ),
+      )
+    }
+  })
+  return h('section', { class: 'try-call' }, h('h2', {}, t('tryCall')), form, result)
 }
