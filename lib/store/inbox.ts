@@ -27,6 +27,8 @@ export type InboxItem = {
   note: string | null
   /** Who resolved it: a console user, or `cli:<os user>`. */
   resolvedBy: string | null
+  /** The steps the call went through, in order (the path taken). */
+  steps: string[]
 }
 
 export type InboxFilter = {
@@ -56,6 +58,7 @@ type Row = {
   resolved_at: Date | string | null
   note: string | null
   resolved_by: string | null
+  steps: string[] | null
 }
 
 const isoOf = (v: Date | string) => new Date(v).toISOString()
@@ -77,13 +80,14 @@ function item(r: Row): InboxItem {
     resolvedAt: r.resolved_at === null ? null : isoOf(r.resolved_at),
     note: r.note,
     resolvedBy: r.resolved_by,
+    steps: r.steps ?? [],
   }
 }
 
 function select(where: SQL, tail: SQL = sql``): SQL {
   return sql`select i.id, i.call_id, i.reason, i.caller, c.caller_name, k.name as contact, i.dialed, i.team, i.fields,
                     i.wait_seconds, i.recording_path, i.recording_seconds, i.created_at, i.resolved_at, i.note,
-                    i.resolved_by
+                    i.resolved_by, c.steps
              from inbox i
              left join calls c on c.id = i.call_id
              left join contacts k on k.number = i.caller

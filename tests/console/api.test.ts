@@ -180,7 +180,7 @@ t.test(`the console API (${dbKind})`, async (t) => {
 
   t.test('inbox: list, resolve with a note and who, reopen, audit', async (t) => {
     const open = await users.viewer.request('GET', '/api/inbox?team=support&reason=queue_abandoned')
-    t.match(open.body, [{ id: 1, reason: 'queue_abandoned', caller: '+821012345678', resolvedAt: null }])
+    t.match(open.body, [{ id: 1, reason: 'queue_abandoned', caller: '+821012345678', resolvedAt: null, steps: ['A'] }])
     const badFilter = await users.viewer.request('GET', '/api/inbox?reason=whatever')
     t.equal(badFilter.status, 400)
     t.match(badFilter.body, { problems: [{ path: 'reason' }] })

@@ -162,6 +162,7 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     const row = page.locator('tr[data-inbox="1"]')
     await row.waitFor()
     t.match(await row.textContent(), /left the queue.*\+821012345678.*support.*reservationNo: 123456/)
+    t.equal(await row.locator('td.path').textContent(), 'A', 'the path taken')
     await screenshot(page, 'inbox')
     await row.locator('input[name=note-1]').fill('called back')
     await row.locator('button', { hasText: 'Resolve' }).click()

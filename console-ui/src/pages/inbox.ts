@@ -17,6 +17,7 @@ type Item = {
   resolvedAt: string | null
   resolvedBy: string | null
   note: string | null
+  steps: string[]
 }
 
 export function inboxPage(root: HTMLElement, me: Me): () => void {
@@ -111,6 +112,7 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
         {},
         Object.entries(i.fields).map(([k, v]) => h('div', {}, `${k}: ${v}`)),
       ),
+      h('td', { class: 'path' }, i.steps.join(' → ') || '-'),
       h('td', {}, i.recording ? player(i.id) : '-'),
       h(
         'td',
