@@ -2,6 +2,7 @@
 import { registerAgentCommands } from './agent-commands.js'
 import { registerApplyCommands } from './apply-commands.js'
 import { registerConfigCommands } from './config-command.js'
+import { registerConsoleCommand } from './console-command.js'
 import { registerContactCommands } from './contact-commands.js'
 import { registerDbCommands } from './db-commands.js'
 import { registerDoctorCommand } from './doctor-command.js'
@@ -15,12 +16,14 @@ import { registerServeCommand } from './serve-command.js'
 import { registerScheduleCommands } from './schedule-commands.js'
 import { registerSimulateCommand } from './simulate-command.js'
 import { registerTeamCommands } from './team-commands.js'
+import { registerUserCommands } from './user-commands.js'
 import { registerWorkflowCommands } from './workflow-commands.js'
 import { registerWorkflowDiagramCommands } from './workflow-diagram-commands.js'
 import { registerWorkflowStoreCommands } from './workflow-store-commands.js'
 
 export const commands: Registrar[] = [
   registerServeCommand,
+  registerConsoleCommand,
   registerApplyCommands,
   registerWorkflowCommands,
   registerWorkflowStoreCommands,
@@ -32,6 +35,7 @@ export const commands: Registrar[] = [
   registerScheduleCommands,
   registerContactCommands,
   registerInboxCommands,
+  registerUserCommands,
   registerDbCommands,
   registerDoctorCommand,
   registerSimulateCommand,

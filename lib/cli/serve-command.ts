@@ -16,6 +16,7 @@ import { splitHostPort } from '../config/parsers.js'
 import type { CallRecord } from '../engine/record.js'
 import type { World } from '../engine/world.js'
 import { Media } from '../esl/media.js'
+import { startConsole, type RunningConsole } from '../console/server.js'
 import { createLogger } from '../log.js'
 import { Health, type Check } from '../metrics/health.js'
 import { startMetricsServer, type MetricsServer } from '../metrics/http.js'
@@ -38,6 +39,7 @@ import { agentCounts } from '../store/agent-counts.js'
 import { storeConfig } from '../store/config.js'
 import { migrateStore, openStore, reachable, type Store } from '../store/db.js'
 import { bindNumber } from '../store/numbers.js'
+import { listUsers } from '../store/users.js'
 import { StoreWorld } from '../store/world.js'
 import { EndpointClient } from '../endpoints/client.js'
 import { createTtsRenderer } from '../tts/render.js'
@@ -332,6 +334,8 @@ export function registerServeCommand(program: Command): void {
         throw new UsageError('--sms-provider delivers from the database: serve without workflow files')
       if (config.fallbackMailbox && files.length > 0)
         throw new UsageError('--fallback-mailbox imports into the database: serve without workflow files')
+      if (config.console !== undefined && files.length > 0)
+        throw new UsageError('--console works on the database: serve without workflow files')
 
       const log = createLogger({ level: config.logLevel, pretty: config.pretty, redactNumbers: config.redactNumbers })
       const health = new Health()
@@ -395,6 +399,27 @@ export function registerServeCommand(program: Command): void {
             })
           : undefined
       worker?.start()
+      let consoleServer: RunningConsole | undefined
+      if (config.console !== undefined && routing.store) {
+        try {
+          consoleServer = await startConsole({
+            ...splitHostPort(config.console)!,
+            store: routing.store,
+            log,
+            region: config.region,
+            recordingsDir,
+          })
+        } catch (err) {
+          await worker?.stop()
+          await server.stop(0)
+          await routing.close()
+          await metricsServer?.close()
+          throw new UsageError(
+            `cannot listen on ${config.console} (console): ${err instanceof Error ? err.message : String(err)}`,
+          )
+        }
+        await warnWithoutAdmin(routing.store, log)
+      }
       const mailbox = fallbackMailbox(config, routing.store, log)
       log.info(
         { listen: `${address.address}:${address.port}` },
@@ -413,6 +438,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGTERM', stop)
         process.once('SIGINT', stop)
       })
+      await consoleServer?.close()
       await worker?.stop()
       await mailbox?.stop()
       await routing.close()
@@ -436,4 +462,15 @@ async function listenMetrics(where: string, metrics: Metrics, health: Health, lo
 /** The settings among commander's options (the loader sees only those). */
 function pick(opts: Options): Partial<Record<OptionKey, unknown>> {
   return Object.fromEntries(OPTION_KEYS.map((k) => [k, opts[k]]))
+}
+
+/** Nobody can log in to a console without an account: say how to make the first one. */
+async function warnWithoutAdmin(store: Store, log: Logger): Promise<void> {
+  const users = await listUsers(store.db)
+  if (!users.some((u) => u.role === 'admin'))
+    log.warn(
+      store.kind === 'pglite'
+        ? 'console: no admin account yet; stop serve and run `ivr-router user add NAME --role admin` (the embedded database takes one process at a time)'
+        : 'console: no admin account yet: run `ivr-router user add NAME --role admin`',
+    )
 }

@@ -323,6 +323,14 @@ export const OPTIONS = {
     noDefault: 'off',
     description: 'serve `/metrics`, `/healthz` and `/readyz` over HTTP here',
   }),
+  console: option<string | undefined>({
+    flag: '--console <host:port>',
+    env: 'IVR_CONSOLE',
+    parse: p.hostPort,
+    default: undefined,
+    noDefault: 'off',
+    description: 'serve the web console (docs/console.md) here; loopback unless told otherwise',
+  }),
   logLevel: option({
     flag: '--log-level <level>',
     env: 'IVR_LOG_LEVEL',

@@ -25,9 +25,21 @@ export type InboxItem = {
   createdAt: string
   resolvedAt: string | null
   note: string | null
+  /** Who resolved it: a console user, or `cli:<os user>`. */
+  resolvedBy: string | null
+  /** The steps the call went through, in order (the path taken). */
+  steps: string[]
 }
 
-export type InboxFilter = { open?: boolean; team?: string; since?: Date; limit?: number }
+export type InboxFilter = {
+  open?: boolean
+  resolved?: boolean
+  team?: string
+  reason?: InboxReason
+  since?: Date
+  until?: Date
+  limit?: number
+}
 
 type Row = {
   id: number
@@ -45,6 +57,8 @@ type Row = {
   created_at: Date | string
   resolved_at: Date | string | null
   note: string | null
+  resolved_by: string | null
+  steps: string[] | null
 }
 
 const isoOf = (v: Date | string) => new Date(v).toISOString()
@@ -65,12 +79,15 @@ function item(r: Row): InboxItem {
     createdAt: isoOf(r.created_at),
     resolvedAt: r.resolved_at === null ? null : isoOf(r.resolved_at),
     note: r.note,
+    resolvedBy: r.resolved_by,
+    steps: r.steps ?? [],
   }
 }
 
 function select(where: SQL, tail: SQL = sql``): SQL {
   return sql`select i.id, i.call_id, i.reason, i.caller, c.caller_name, k.name as contact, i.dialed, i.team, i.fields,
-                    i.wait_seconds, i.recording_path, i.recording_seconds, i.created_at, i.resolved_at, i.note
+                    i.wait_seconds, i.recording_path, i.recording_seconds, i.created_at, i.resolved_at, i.note,
+                    i.resolved_by, c.steps
              from inbox i
              left join calls c on c.id = i.call_id
              left join contacts k on k.number = i.caller
@@ -81,7 +98,10 @@ function select(where: SQL, tail: SQL = sql``): SQL {
 export async function listInbox(db: Pick<Db, 'execute'>, filter: InboxFilter = {}): Promise<InboxItem[]> {
   const conditions: SQL[] = [sql`true`]
   if (filter.open) conditions.push(sql`i.resolved_at is null`)
+  if (filter.resolved) conditions.push(sql`i.resolved_at is not null`)
   if (filter.team !== undefined) conditions.push(sql`i.team = ${filter.team}`)
+  if (filter.reason !== undefined) conditions.push(sql`i.reason = ${filter.reason}`)
+  if (filter.until !== undefined) conditions.push(sql`i.created_at < ${filter.until.toISOString()}::timestamptz`)
   if (filter.since !== undefined) conditions.push(sql`i.created_at >= ${filter.since.toISOString()}::timestamptz`)
   const where = sql.join(conditions, sql` and `)
   const found = await rows<Row>(
@@ -98,12 +118,18 @@ export async function getInbox(db: Pick<Db, 'execute'>, id: number): Promise<Inb
 
 /**
  * Marks a row resolved (now, with the note when given; resolving again keeps the first time and replaces the note
- * only when a new one is given). Undefined when there is no such row.
+ * only when a new one is given), by whom when known. Undefined when there is no such row.
  */
-export async function resolveInbox(db: Pick<Db, 'execute'>, id: number, note?: string): Promise<InboxItem | undefined> {
+export async function resolveInbox(
+  db: Pick<Db, 'execute'>,
+  id: number,
+  note?: string,
+  by?: string,
+): Promise<InboxItem | undefined> {
   const updated = await rows<{ id: number }>(
     db,
-    sql`update inbox set resolved_at = coalesce(resolved_at, now()), note = coalesce(${note ?? null}::text, note)
+    sql`update inbox set resolved_at = coalesce(resolved_at, now()), note = coalesce(${note ?? null}::text, note),
+          resolved_by = coalesce(${by ?? null}::text, resolved_by)
         where id = ${id} returning id`,
   )
   return updated.length === 0 ? undefined : getInbox(db, id)

@@ -341,6 +341,8 @@ export const inbox = pgTable(
     createdAt: at('created_at').notNull(),
     resolvedAt: at('resolved_at'),
     note: text('note'),
+    /** Who resolved it last: a console user's name, or `cli:<os user>`. */
+    resolvedBy: text('resolved_by'),
   },
   (t) => [
     check('inbox_reason_check', sql`${t.reason} in ('queue_abandoned', 'workflow_hangup', 'voicemail')`),
@@ -376,4 +378,56 @@ export const smsOutbox = pgTable(
       .where(sql`${t.status} = 'pending'`),
     index('sms_outbox_call_idx').on(t.callId),
   ],
+)
+
+/** Who may use the console, and what: `viewer` reads; `supervisor` also sets agents' status and works the inbox; `admin` everything. */
+export const USER_ROLES = ['viewer', 'supervisor', 'admin'] as const
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    name: text('name').notNull().unique(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    /** argon2id, PHC string (the parameters travel with the hash). */
+    passwordHash: text('password_hash').notNull(),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [check('users_role_check', sql`${t.role} in ('viewer', 'supervisor', 'admin')`)],
+)
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie's token, hex: a leaked table does not give working cookies. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Sent back by the page in `x-csrf-token` on every change. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: created(),
+    expiresAt: at('expires_at').notNull(),
+    address: text('address'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+)
+
+export const audit = pgTable(
+  'audit',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: created(),
+    /** The user's name in the console, `cli:<os user>` from the command line. */
+    actor: text('actor').notNull(),
+    /** What was done: `user.add`, `inbox.resolve`, `agent.status`, `workflow.apply`… */
+    action: text('action').notNull(),
+    /** What it was done to (a name or an id). */
+    target: text('target'),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    /** The client's address for the console, `cli` for the command line. */
+    origin: text('origin').notNull(),
+  },
+  (t) => [index('audit_at_idx').on(t.at)],
 )

@@ -17,6 +17,7 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
   t.same(first, [
     'agent_teams',
     'agents',
+    'audit',
     'call_events',
     'calls',
     'contacts',
@@ -25,8 +26,10 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
     'queue_entries',
     'routers',
     'schedules',
+    'sessions',
     'sms_outbox',
     'teams',
+    'users',
     'workflow_versions',
     'workflows',
   ])
