@@ -549,6 +549,7 @@ function report(f: {
     'ratio',
     'handoff p50',
     'handoff p99',
+    'later p99',
     'RT/call',
     'max ringing',
     'double',
@@ -562,11 +563,13 @@ function report(f: {
       r.drainRatio,
       r.handoffMs.p50,
       r.handoffMs.p99,
+      r.laterHandoffMs.p99,
       r.roundTripsPerCall,
       r.maxRinging,
       r.doubleBooked,
       `${r.correct}/${r.callers}`,
     ])
+  out += 'later p99: hand-offs after the first of each agent (the arrival burst placed)\n'
   out += 'targets: ratio ≤ 1.15, hand-off p99 ≤ 50 ms, ≤ 3 round trips per hand-off, double-booked 0\n'
   out +=
     'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'

@@ -39,6 +39,8 @@ export type SharedFigures = {
   drainRatio: number
   /** An agent's hang-up → the next bridge ringing that agent, while callers waited (ms). */
   handoffMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
+  /** The same without each agent's first hand-off (made while the callers' arrival burst is still being placed). */
+  laterHandoffMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
   maxRinging: number
   doubleBooked: number
   /** Database round trips (PostgreSQL, on the wire) during the drain, per caller connected, and by statement. */
@@ -82,13 +84,19 @@ export async function runShared(
   const drainMs = Math.max(...fs.phones.legs.map((l) => l.endedAt ?? 0)) - started
   const rt1 = at()
   const gaps: number[] = []
+  const later: number[] = []
   const byAgent = new Map<string, PhoneLeg[]>()
   for (const leg of fs.phones.legs) byAgent.set(leg.target, [...(byAgent.get(leg.target) ?? []), leg])
   for (const legs of byAgent.values()) {
     legs.sort((a, b) => a.startedAt - b.startedAt)
-    for (let i = 1; i < legs.length; i++) gaps.push(legs[i]!.startedAt - legs[i - 1]!.endedAt!)
+    for (let i = 1; i < legs.length; i++) {
+      const gap = legs[i]!.startedAt - legs[i - 1]!.endedAt!
+      gaps.push(gap)
+      if (i > 1) later.push(gap)
+    }
   }
   const [p50, p99] = percentiles(gaps, [50, 99])
+  const [l50, l99] = percentiles(later, [50, 99])
   const idealSeconds = (config.callers * (config.ringMs + config.talkMs)) / config.agents / 1000
   const drainSeconds = drainMs / 1000
   const round = (n: number | undefined, d = 1) => (n === undefined ? undefined : Number(n.toFixed(d)))
@@ -101,6 +109,7 @@ export async function runShared(
       idealSeconds: round(idealSeconds, 2)!,
       drainRatio: round(drainSeconds / idealSeconds, 3)!,
       handoffMs: { p50: round(p50), p99: round(p99), max: round(Math.max(...gaps)), count: gaps.length },
+      laterHandoffMs: { p50: round(l50), p99: round(l99), max: round(Math.max(...later)), count: later.length },
       maxRinging: fs.phones.maxRinging,
       doubleBooked: fs.phones.doubleBooked.length,
       ...(rt0 === undefined || rt1 === undefined
