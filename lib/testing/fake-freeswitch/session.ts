@@ -77,7 +77,7 @@ export class Session {
   ) {
     const plan = script.script.hangup
     const atApp = plan?.duringApp !== undefined || plan?.duringAppNamed !== undefined
-    this.#hangupAt = atApp ? Infinity : (plan?.afterMs ?? Infinity)
+    this.#hangupAt = atApp ? Infinity : onGrid(plan?.afterMs ?? Infinity)
   }
 
   /** Virtual milliseconds since the call began. */
@@ -221,9 +221,8 @@ export class Session {
     }
   }
 
-  /** Virtual time moves in whole microseconds: a + (b − a) in floating point can miss b (a hang-up at 1500 ms). */
   #advance(ms: number): void {
-    this.#now = Math.round((this.#now + ms) * 1000) / 1000
+    this.#now = onGrid(this.#now + ms)
   }
 
   /** Media of known length at media speed, endless media at idle speed; no outside event ends it. */
@@ -307,7 +306,7 @@ export class Session {
     const plan = this.script.script.hangup
     if (plan && (plan.duringApp === this.#appCount || (plan.duringAppNamed === name && !this.#hangupPlanned))) {
       this.#hangupPlanned = true
-      this.#hangupAt = Math.min(this.#hangupAt, this.#now + (plan.afterMs ?? 0))
+      this.#hangupAt = Math.min(this.#hangupAt, onGrid(this.#now + (plan.afterMs ?? 0)))
     }
     this.#locks.push(o.lock)
     await app.run(this.#context(), data ?? '')
@@ -473,4 +472,13 @@ export class Session {
     for (const [, name, , us] of spans) vars.set(name, String(Math.floor(us / 1000)))
     for (const [, , name, us] of spans) vars.set(name, String(us))
   }
+}
+
+/**
+ * Virtual times are whole microseconds, the clock and every moment it is compared with alike: in floating point
+ * a + (b − a) can miss b (a hang-up scripted at 1500 ms ended at 1500.0000000002), and a moment off the grid would
+ * never be reached by a clock on it.
+ */
+function onGrid(ms: number): number {
+  return Number.isFinite(ms) ? Math.round(ms * 1000) / 1000 : ms
 }
