@@ -1,38 +1,17 @@
 /** `ivr-router user add|list|passwd|remove` as a user runs them: passwords from standard input, argon2id, the audit rows. */
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { passwordMatches } from '../../lib/console/password.js'
 import { listAudit } from '../../lib/store/audit.js'
 import { openStore } from '../../lib/store/db.js'
 import { findUser } from '../../lib/store/users.js'
-import type { CliResult } from '../helpers/cli.js'
+import { cli } from '../helpers/cli.js'
 import { dbKind, testDatabase } from '../helpers/db.js'
-
-const root = fileURLToPath(new URL('../..', import.meta.url))
-
-function cliWithInput(args: string[], env: NodeJS.ProcessEnv, input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ivr-router.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(input)
-  })
-}
 
 t.test(`user add, list, passwd, remove (${dbKind})`, async (t) => {
   const db = await testDatabase(t)
-  const run = (input: string, ...args: string[]) => cliWithInput(['user', ...args], db.env, input)
+  const run = (input: string, ...args: string[]) => cli(['user', ...args], db.env, input)
   // PostgreSQL is migrated on purpose (the embedded database on open).
-  t.equal((await cliWithInput(['db', 'migrate'], db.env, '')).code, 0)
+  t.equal((await cli(['db', 'migrate'], db.env, '')).code, 0)
 
   const added = await run('correct horse battery\n', 'add', 'ada', '--role', 'admin', '--password-stdin')
   t.same([added.code, added.stdout, added.stderr], [0, 'user ada added (admin)\n', ''])

@@ -6,12 +6,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 export type CliResult = { code: number | null; stdout: string; stderr: string }
 
-export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** `input` is the command's standard input (closed after it: empty by default). */
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ivr-router.ts', ...args], {
       cwd: root,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''
     let stderr = ''
@@ -19,5 +20,6 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRes
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input ?? '')
   })
 }
