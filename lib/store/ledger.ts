@@ -141,7 +141,7 @@ export class StoreLedger implements Ledger {
            where q.team is not distinct from me.team and q.agent is not distinct from me.agent
              and (q.call_id = me.call_id
                   or (exists (select 1 from routers r where r.id = q.router and r.seen_until > now())
-                      and not exists (select 1 from agents h where h.reserved_by = q.call_id)))
+                      and not q.held))
              and (q.priority > me.priority
                   or (q.priority = me.priority and (q.enqueued_at, q.call_id) <= (me.enqueued_at, me.call_id))))
             as position,

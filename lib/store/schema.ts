@@ -227,10 +227,21 @@ export const queueEntries = pgTable(
     waiting: boolean('waiting').notNull().default(true),
     /** Higher is offered an agent first; arrival decides within a priority. */
     priority: integer('priority').notNull().default(0),
+    /**
+     * True while agents are reserved for the caller (ringing or talking): the dispatch passes it over. Kept by the
+     * ledger's SQL with every reservation it makes or gives back (migration 0010).
+     */
+    held: boolean('held').notNull().default(false),
   },
   (t) => [
     check('queue_entries_target_check', sql`(${t.team} is null) <> (${t.agent} is null)`),
-    index('queue_entries_line_idx').on(t.priority.desc(), t.enqueuedAt, t.callId),
+    // Each line's head in one index probe: the dispatch reads the head of every team with a free agent.
+    index('queue_entries_team_line_idx')
+      .on(t.team, t.priority.desc(), t.enqueuedAt, t.callId)
+      .where(sql`${t.waiting} and not ${t.held} and ${t.team} is not null`),
+    index('queue_entries_agent_line_idx')
+      .on(t.agent, t.priority.desc(), t.enqueuedAt, t.callId)
+      .where(sql`${t.waiting} and not ${t.held} and ${t.agent} is not null`),
   ],
 )
 

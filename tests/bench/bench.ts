@@ -223,8 +223,11 @@ async function atConcurrency(held: number, mode: RouterMode) {
  * The shared-team scenario on its own fresh database, with `routers` router processes (two need PostgreSQL: the
  * embedded database belongs to one process).
  */
-async function sharedTeam(routers: number): Promise<SharedFigures> {
+async function sharedTeam(routers: number): Promise<SharedFigures & { profile?: ProfileSummary }> {
   const db = await benchDatabase(VAR, `shared-${routers}`)
+  // With --profile, the first router's CPU profile over the whole run (the arrival burst and the drain).
+  const profileDir = join(VAR, `profile-shared-${routers}`)
+  if (profile) rmSync(profileDir, { recursive: true, force: true })
   try {
     const flows = join(VAR, 'shared.yaml')
     writeFileSync(flows, sharedFlows(CONFIG.shared.agents))
@@ -234,7 +237,13 @@ async function sharedTeam(routers: number): Promise<SharedFigures> {
     try {
       for (let i = 0; i < routers; i++) {
         const port = await freePort()
-        const args = ['dist/bin/ivr-router.js', 'serve', `--listen=127.0.0.1:${port}`, '--no-demo']
+        const args = [
+          ...(profile && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+          'dist/bin/ivr-router.js',
+          'serve',
+          `--listen=127.0.0.1:${port}`,
+          '--no-demo',
+        ]
         const env = {
           ...db.env,
           // Each router its own spool (a spool belongs to one process).
@@ -256,10 +265,16 @@ async function sharedTeam(routers: number): Promise<SharedFigures> {
       const { figures, results, legs } = await runShared(CONFIG.shared, ports, {
         ...(wire ? { roundTrips: () => ({ total: wire.roundTrips, byKind: wire.byKind }) } : {}),
       })
-      for (const server of servers.splice(0)) await server.stop()
+      for (const server of servers.splice(0)) await server.stop(profile ? 15_000 : 3000)
       const stored = await readBack(db.config)
       const failures = checkShared(results, legs, stored.calls)
-      return { ...figures, correct: results.length - failures.length, failures: failures.slice(0, 5) }
+      const file = profile ? readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')) : undefined
+      return {
+        ...figures,
+        correct: results.length - failures.length,
+        failures: failures.slice(0, 5),
+        ...(file ? { profile: summarizeProfile(join(profileDir, file)) } : {}),
+      }
     } finally {
       for (const server of servers) await server.stop()
     }
@@ -550,6 +565,8 @@ function report(f: {
     'handoff p50',
     'handoff p99',
     'later p99',
+    'first ring max',
+    'calls/agent',
     'RT/call',
     'max ringing',
     'double',
@@ -564,12 +581,15 @@ function report(f: {
       r.handoffMs.p50,
       r.handoffMs.p99,
       r.laterHandoffMs.p99,
+      r.firstRingMs.max,
+      `${r.callsPerAgent.min}–${r.callsPerAgent.max}`,
       r.roundTripsPerCall,
       r.maxRinging,
       r.doubleBooked,
       `${r.correct}/${r.callers}`,
     ])
   out += 'later p99: hand-offs after the first of each agent (the arrival burst placed)\n'
+  out += 'first ring max: the calls placed → the last agent to ring for the first time (ms)\n'
   out += 'targets: ratio ≤ 1.15, hand-off p99 ≤ 50 ms, ≤ 3 round trips per hand-off, double-booked 0\n'
   out +=
     'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'

@@ -41,6 +41,10 @@ export type SharedFigures = {
   handoffMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
   /** The same without each agent's first hand-off (made while the callers' arrival burst is still being placed). */
   laterHandoffMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
+  /** The call's start → each agent's first ring (ms): how long the arrival burst kept agents idle. */
+  firstRingMs: { p50: number | undefined; max: number | undefined }
+  /** Calls each agent answered, fewest and most (an uneven share stretches the drain past the ideal). */
+  callsPerAgent: { min: number; max: number }
   maxRinging: number
   doubleBooked: number
   /** Database round trips (PostgreSQL, on the wire) during the drain, per caller connected, and by statement. */
@@ -95,6 +99,9 @@ export async function runShared(
       if (i > 1) later.push(gap)
     }
   }
+  const firsts = [...byAgent.values()].map((legs) => legs[0]!.startedAt - started)
+  const [f50] = percentiles(firsts, [50])
+  const shares = [...byAgent.values()].map((legs) => legs.length)
   const [p50, p99] = percentiles(gaps, [50, 99])
   const [l50, l99] = percentiles(later, [50, 99])
   const idealSeconds = (config.callers * (config.ringMs + config.talkMs)) / config.agents / 1000
@@ -110,6 +117,8 @@ export async function runShared(
       drainRatio: round(drainSeconds / idealSeconds, 3)!,
       handoffMs: { p50: round(p50), p99: round(p99), max: round(Math.max(...gaps)), count: gaps.length },
       laterHandoffMs: { p50: round(l50), p99: round(l99), max: round(Math.max(...later)), count: later.length },
+      firstRingMs: { p50: round(f50), max: round(Math.max(...firsts)) },
+      callsPerAgent: { min: Math.min(...shares), max: Math.max(...shares) },
       maxRinging: fs.phones.maxRinging,
       doubleBooked: fs.phones.doubleBooked.length,
       ...(rt0 === undefined || rt1 === undefined

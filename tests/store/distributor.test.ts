@@ -140,7 +140,10 @@ t.test(`routers on one database (${dbKind})`, async (t) => {
     // The router holding s1 dies: it beats and renews no more, and the lease runs out.
     await store.db.execute(sql`update routers set seen_until = now() - interval '1 second' where id = 'router-doomed'`)
     await store.db.execute(sql`update agents set lease_until = now() - interval '1 second' where name = 's1'`)
-    t.same(agentsOf(await b.request(solo, 'try')), ['s1'], 'the next operation frees and offers it')
+    t.same(agentsOf(await b.request(solo, 'queue')), [], 'operations leave lapsed leases to the sweeps')
+    const waiting = b.wait(forever(), new AbortController().signal)
+    await r2.distributor.sweep()
+    t.same(agentsOf(await waiting), ['s1'], 'the next sweep frees the agent and offers it')
     await a.finish({ outcome: 'unused' }, 'leave')
     t.equal(await reservedBy('s1'), 'lease-b', 'the late release of the expired reservation frees nothing')
     await b.leave()
