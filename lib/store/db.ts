@@ -24,6 +24,11 @@ export type StoreKind = 'postgres' | 'pglite'
 
 export type Store = {
   readonly db: Db
+  /**
+   * The distributor's connections (lib/store/ledger.ts): on PostgreSQL a pool of its own, so that handing an agent
+   * to the next caller never queues behind record writes when many calls end at once; on PGlite the same as `db`.
+   */
+  readonly routingDb: Db
   readonly kind: StoreKind
   /** Which database, for the start-up line: `PostgreSQL postgres://app@db:5432/ivr` (no password) or `embedded PGlite in /srv/ivr/var/db`. */
   readonly description: string
@@ -31,6 +36,9 @@ export type Store = {
   listen(channel: string, handler: NotifyHandler): Promise<() => Promise<void>>
   close(): Promise<void>
 }
+
+/** The distributor's operations all wait for one lock: more connections than this only wait longer. */
+const ROUTING_POOL_SIZE = 4
 
 export const MIGRATIONS_FOLDER = join(packageRoot, 'sql', 'migrations')
 
@@ -53,16 +61,24 @@ export async function openStore(config: StoreConfig, options: OpenOptions = {}):
     })
     // A dropped idle connection is reported here; without a listener it would end the process.
     pool.on('error', onError)
+    const routingPool = new pg.Pool({
+      connectionString: config.url,
+      max: ROUTING_POOL_SIZE,
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    })
+    routingPool.on('error', onError)
     const listener = new PgListener(config.url, onError)
     const db = drizzlePg({ client: pool, schema }) as unknown as Db
     const store: Store = {
       db,
+      routingDb: drizzlePg({ client: routingPool, schema }) as unknown as Db,
       kind: 'postgres',
       description: `PostgreSQL ${redactUrl(config.url)}`,
       listen: (channel, handler) => listener.listen(channel, handler),
       close: async () => {
         await listener.close()
-        await pool.end()
+        await Promise.all([pool.end(), routingPool.end()])
       },
     }
     try {
@@ -96,6 +112,7 @@ export function pgliteStore(client: PGlite, description: string, release: () => 
   const db = drizzlePglite({ client, schema }) as unknown as Db
   return {
     db,
+    routingDb: db,
     kind: 'pglite',
     description,
     listen: async (channel, handler) => {

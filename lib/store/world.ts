@@ -146,7 +146,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#lease = options.leaseSeconds ?? 60
     this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
     const sweepMs = options.sweepMs ?? 1000
-    this.#ledger = new StoreLedger(store.db, {
+    this.#ledger = new StoreLedger(store.routingDb, {
       routerId: this.#routerId,
       leaseSeconds: this.#lease,
       retryDelaySeconds: options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS,

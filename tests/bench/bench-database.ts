@@ -14,7 +14,7 @@ import { redactUrl, type StoreConfig } from '../../lib/store/config.js'
 import { migrateStore, openStore, rows } from '../../lib/store/db.js'
 import { bindNumber } from '../../lib/store/numbers.js'
 import { loadString } from '../../lib/workflow/load.js'
-import { PgWireCounter } from './pg-wire-count.js'
+import { PgWireProxy } from './pg-wire-proxy.js'
 
 export type BenchDatabase = {
   /** What the output says the router ran on. */
@@ -23,7 +23,7 @@ export type BenchDatabase = {
   /** The environment of the router's process. */
   env: NodeJS.ProcessEnv
   /** PostgreSQL only: the round trips the router made. */
-  wire?: PgWireCounter
+  wire?: PgWireProxy
   close(): Promise<void>
 }
 
@@ -46,20 +46,17 @@ export async function benchDatabase(varDir: string, name: string): Promise<Bench
     await admin(server, `CREATE DATABASE ${db}`)
     const direct = new URL(server)
     direct.pathname = `/${db}`
-    const { counter, port } = await PgWireCounter.start({
-      host: direct.hostname,
-      port: Number(direct.port || 5432),
-    })
+    const wire = await PgWireProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) })
     const proxied = new URL(direct)
     proxied.hostname = '127.0.0.1'
-    proxied.port = String(port)
+    proxied.port = String(wire.port)
     return {
       label: `PostgreSQL (DATABASE_URL ${redactUrl(server)}, fresh database ${db})`,
       config: { kind: 'postgres', url: direct.toString() },
       env: { DATABASE_URL: proxied.toString(), IVR_SPOOL_DIR: spool },
-      wire: counter,
+      wire,
       close: async () => {
-        await counter.close()
+        await wire.close()
         await admin(server, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)
       },
     }

@@ -127,7 +127,7 @@ type Loop = { sample: Sample; cpuMs: number; dbRequests?: number }
 /** Round trips on the wire (PostgreSQL) or statements given to PGlite so far. */
 async function dbRequests(server: ServerProcess, db: BenchDatabase | undefined): Promise<number | undefined> {
   if (db === undefined) return undefined
-  return db.wire ? db.wire.roundTrips : (await server.probe('stats', false)).statements
+  return db.wire ? (await db.wire.read()).total : (await server.probe('stats', false)).statements
 }
 
 /** Warm-up, then a measured closed loop with the server's CPU read from /proc before and after. */
@@ -263,7 +263,7 @@ async function sharedTeam(routers: number): Promise<SharedFigures & { profile?: 
       }
       const wire = db.wire
       const { figures, results, legs } = await runShared(CONFIG.shared, ports, {
-        ...(wire ? { roundTrips: () => ({ total: wire.roundTrips, byKind: wire.byKind }) } : {}),
+        ...(wire ? { roundTrips: () => wire.read() } : {}),
       })
       for (const server of servers.splice(0)) await server.stop(profile ? 15_000 : 3000)
       const stored = await readBack(db.config)

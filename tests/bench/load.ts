@@ -5,7 +5,7 @@
  */
 import type { CallResult, CallScript, FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { HOLD_NUMBER, slotNumber } from './flows.js'
-import { lastTap, type Tap } from './wire-tap.js'
+import { tapped, type Tap } from './wire-tap.js'
 
 /** The standard flow's caller: key 1, six digits, the first agent does not answer, the second does. */
 export const STANDARD_SCRIPT: CallScript = Object.freeze({
@@ -54,8 +54,9 @@ export function checkStandard(sim: CallResult): string | undefined {
 }
 
 async function placeCall(fs: FakeFreeSwitch, port: number, slot: number, into: Sample): Promise<void> {
-  const call = fs.call({ port, channel: { destination: slotNumber(slot) }, script: STANDARD_SCRIPT })
-  const tap = lastTap()
+  const { value: call, tap } = tapped(() =>
+    fs.call({ port, channel: { destination: slotNumber(slot) }, script: STANDARD_SCRIPT }),
+  )
   let timer: NodeJS.Timeout | undefined
   const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CALL_LIMIT_MS)))
   const sim = await Promise.race([call.result, limit])
@@ -142,8 +143,9 @@ export async function hold(fs: FakeFreeSwitch, port: number, count: number, batc
   for (let placed = 0; placed < count; placed += batch) {
     const asked: Promise<void>[] = []
     for (let i = placed; i < Math.min(count, placed + batch); i++) {
-      calls.push(fs.call({ port, channel: { destination: HOLD_NUMBER } }))
-      asked.push(lastTap().asked('playback'))
+      const { value: call, tap } = tapped(() => fs.call({ port, channel: { destination: HOLD_NUMBER } }))
+      calls.push(call)
+      asked.push(tap.asked('playback'))
     }
     const ok = await Promise.race([
       Promise.all(asked).then(() => true),

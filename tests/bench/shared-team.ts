@@ -8,6 +8,7 @@
  */
 import { FakeFreeSwitch, type CallResult, type PhoneLeg } from '../../lib/testing/fake-freeswitch/index.js'
 import { percentiles } from './percentiles.js'
+import type { WireCounts } from './pg-wire-proxy.js'
 
 export const SHARED_NUMBER = '07033330000'
 export const SHARED_WORKFLOW = 'shared-line'
@@ -61,18 +62,14 @@ type Stored = { id: string; outcome: string; team: string | null; agent: string 
 export async function runShared(
   config: SharedConfig,
   ports: number[],
-  counters: { roundTrips?: () => { total: number; byKind: ReadonlyMap<string, number> } },
+  counters: { roundTrips?: () => Promise<WireCounts> },
 ): Promise<{ figures: Omit<SharedFigures, 'correct' | 'failures'>; results: CallResult[]; legs: PhoneLeg[] }> {
   const fs = new FakeFreeSwitch({
     seed: 33,
     phones: (target) =>
       target.startsWith('user/line-') ? { outcome: 'answer', ringMs: config.ringMs, talkMs: config.talkMs } : undefined,
   })
-  const at = () => {
-    const c = counters.roundTrips?.()
-    return c && { total: c.total, byKind: new Map(c.byKind) }
-  }
-  const rt0 = at()
+  const rt0 = await counters.roundTrips?.()
   const started = performance.now()
   const calls = Array.from({ length: config.callers }, (_, i) =>
     fs.call({ port: ports[i % ports.length]!, channel: { destination: SHARED_NUMBER } }),
@@ -86,7 +83,7 @@ export async function runShared(
     throw new Error(`shared team: the calls did not all end within 120 s`)
   }
   const drainMs = Math.max(...fs.phones.legs.map((l) => l.endedAt ?? 0)) - started
-  const rt1 = at()
+  const rt1 = await counters.roundTrips?.()
   const gaps: number[] = []
   const later: number[] = []
   const byAgent = new Map<string, PhoneLeg[]>()

@@ -1,5 +1,5 @@
 /**
- * Timestamps on the simulator's side of each connection, without touching the simulator: node:net publishes every
+ * Timestamps on the simulator's side of a connection, without touching the simulator: node:net publishes every
  * client socket it creates (diagnostics channel `net.client.socket`), synchronously inside `FakeFreeSwitch.call()`.
  * The tap wraps that socket's `write` (what leaves the simulator, one frame per write since calls use split `none`)
  * and listens to its data (what the router sent).
@@ -82,15 +82,25 @@ class SocketTap implements Tap {
   }
 }
 
+let armed = false
 let last: SocketTap | undefined
 subscribe('net.client.socket', (message) => {
+  // Only the socket `tapped` asks for: a tap on every socket of this process (the database proxy's, the
+  // shared-team scenario's calls) would cost the simulator time the figures would then blame on the router.
+  if (!armed) return
+  armed = false
   last = new SocketTap((message as { socket: Socket }).socket)
 })
 
-/** The tap of the client socket created most recently (call it right after `FakeFreeSwitch.call()`). */
-export function lastTap(): Tap {
-  if (!last) throw new Error('no client socket was created')
-  const tap = last
-  last = undefined
-  return tap
+/** Runs `connect` (a `FakeFreeSwitch.call()`) and returns the call with the tap of the socket it created. */
+export function tapped<T>(connect: () => T): { value: T; tap: Tap } {
+  armed = true
+  try {
+    const value = connect()
+    if (!last) throw new Error('no client socket was created')
+    return { value, tap: last }
+  } finally {
+    armed = false
+    last = undefined
+  }
 }
