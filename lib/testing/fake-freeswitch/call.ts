@@ -451,6 +451,8 @@ export class FakeCall {
       if (this.#closed && this.#channel.hangupCause) this.#lost.push(name)
       return
     }
+    // An event nobody subscribed to is not built (with every channel variable, the simulator's main cost).
+    if (!this.#subscription.lists(name, o.subclass)) return
     const headers: Header[] = [
       ...eventPrefix(this.#switch.identity, name, this.#epoch + this.#session.now, sequence, o.subclass),
       ...(o.lead ?? []),

@@ -171,13 +171,15 @@ export class Subscription {
     return `+OK filter added. [${name}]=[${value}]`
   }
 
+  /** Whether events of this name are subscribed at all (what `accepts` checks first, before any header). */
+  lists(name: string, subclass?: string): boolean {
+    return this.#all || (this.#names.has(name) && (name !== 'CUSTOM' || !subclass || this.#custom.has(subclass)))
+  }
+
   /** `event_handler`: the list, then the filters, then (with myevents) this channel only. */
   accepts(event: FsEvent): boolean {
     if (!this.enabled) return false
-    const listed =
-      this.#all ||
-      (this.#names.has(event.name) && (event.name !== 'CUSTOM' || !event.subclass || this.#custom.has(event.subclass)))
-    if (!listed || !this.#passesFilters(event)) return false
+    if (!this.lists(event.name, event.subclass) || !this.#passesFilters(event)) return false
     if (!this.myEvents) return true
     const value = (name: string) => event.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1]
     return value('Unique-ID') === this.uuid || value('Job-Owner-UUID') === this.uuid
