@@ -263,6 +263,12 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
     }
     checkEndpoints(world.directory)
     world.on('reload', checkEndpoints)
+    // Calls of a stopped router closed here count with this router's calls (outcome failed, inbox router_lost).
+    if (metrics)
+      world.on('lost', (lost) => {
+        for (const call of lost)
+          metrics.callEnded({ workflow: call.workflow, outcome: 'failed', inbox: { reason: 'router_lost' } })
+      })
     if (world.directory.workflows.size === 0 && (opts.demo ?? store.kind === 'pglite')) {
       await seedDemo(store, config.region, log)
       await world.reload()

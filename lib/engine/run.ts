@@ -67,6 +67,15 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
     queueSeconds: 0,
     talkSeconds: 0,
   }
+  world.started?.({
+    id: call.id,
+    caller: state.callerE164 ?? state.caller,
+    callerName: state.callerName,
+    dialed: state.dialedE164 ?? state.dialed,
+    workflow: opts.workflow.name,
+    ...(opts.version !== undefined ? { version: opts.version } : {}),
+    startedAt: state.startedAt,
+  })
   const emit = (e: EventInput) => {
     const event = { ...e, at: clock.now() - state.startedAt } as CallEvent
     state.events.push(event)

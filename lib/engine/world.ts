@@ -89,6 +89,17 @@ export type World = {
   sendSms(sms: { callId: string; to: string; text: string }): Promise<void>
   /** The endpoints of the `http` action; absent: none is configured, every request fails as `unknown-endpoint`. */
   readonly requests?: Requester
+  /**
+   * A call began: the store writes it as under way, so that a router that dies during it leaves a trace (closed
+   * by another router later). Never throws and is not waited for; `record` comes after it for the same call.
+   */
+  started?(call: CallBegun): void
   /** Stores the finished call. Must not lose it (spool when the database is away). */
   record(call: CallRecord): Promise<void>
 }
+
+/** What is known of a call when it begins (as its record will say it). */
+export type CallBegun = Pick<
+  CallRecord,
+  'id' | 'caller' | 'callerName' | 'dialed' | 'workflow' | 'version' | 'startedAt'
+>

@@ -79,7 +79,7 @@ export class Metrics {
     })
     this.#inbox = new Counter({
       name: 'ivr_inbox_rows_total',
-      help: 'Inbox rows written, by reason (queue_abandoned, workflow_hangup, voicemail)',
+      help: 'Inbox rows written, by reason (queue_abandoned, workflow_hangup, voicemail, router_lost)',
       labelNames: ['reason'],
       registers,
     })
@@ -199,8 +199,12 @@ export class Metrics {
     this.esl = { think: (s) => think.observe(s), commandRoundTrip: (s) => roundTrip.observe(s) }
   }
 
-  /** A finished call (EslServer's onCall). */
-  callEnded(record: Pick<CallRecord, 'workflow' | 'outcome' | 'inbox'>): void {
+  /** A finished call (EslServer's onCall), or one of a stopped router closed here (`failed`). */
+  callEnded(record: {
+    workflow: string
+    outcome: CallRecord['outcome'] | 'failed'
+    inbox: { reason: string } | null
+  }): void {
     this.#calls.inc({ workflow: record.workflow, outcome: record.outcome })
     if (record.inbox) this.#inbox.inc({ reason: record.inbox.reason })
   }

@@ -4,8 +4,11 @@
  * Every new row is announced on `ivr_router_inbox` by a trigger (migration 0003_inbox_notify).
  */
 import { sql, type SQL } from 'drizzle-orm'
-import type { InboxReason } from '../engine/record.js'
 import { rows, type Db, type Store } from './db.js'
+import type { INBOX_REASONS } from './schema.js'
+
+/** Why a call is in the inbox: what the call came to, or `router_lost` (its router died during it). */
+export type InboxReason = (typeof INBOX_REASONS)[number]
 
 export const INBOX_CHANNEL = 'ivr_router_inbox'
 

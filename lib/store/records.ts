@@ -1,8 +1,10 @@
 /**
  * Writes a finished call in one statement (one round trip, atomic): its `calls` row, all its
  * `call_events` (passed as one JSON array, so a long call costs no more statements), its `inbox`
- * row when it has one, and the agent's last call end (for `longest-idle`). Writing the same call
- * again changes nothing (`ON CONFLICT DO NOTHING` on the call id), which makes spool replay safe.
+ * row when it has one, and the agent's last call end (for `longest-idle`); its row of calls under way
+ * goes. Writing the same call again changes nothing (`ON CONFLICT` on the call id), which makes spool
+ * replay safe — except over a call another router closed as `failed` because this one seemed dead
+ * (calls-in-progress.ts): the real record replaces that closure, and its open `router_lost` inbox row.
  * Also queues SMS the same way, idempotent by the message id.
  */
 import { sql } from 'drizzle-orm'
@@ -39,7 +41,10 @@ export async function writeRecord(db: Pick<Db, 'execute'>, call: CallRecord): Pr
   const inbox = r.inbox
   const [result] = await rows<{ inserted: number }>(
     db,
-    sql`with c as (
+    sql`with p as (
+          delete from calls_in_progress where id = ${r.id}
+        ),
+        c as (
           insert into calls (id, caller, caller_name, dialed, workflow, workflow_version, started_at, answered_at,
                              ended_at, outcome, inbox_reason, team, agent, tags, fields, steps, queue_seconds, talk_seconds)
           values (${r.id}, ${r.caller}, ${r.callerName}, ${r.dialed}, ${r.workflow}, ${r.version ?? null},
@@ -50,7 +55,13 @@ export async function writeRecord(db: Pick<Db, 'execute'>, call: CallRecord): Pr
                   ${JSON.stringify(r.fields)}::jsonb,
                   array(select jsonb_array_elements_text(${JSON.stringify(r.steps)}::jsonb)),
                   ${finite(r.queueSeconds)}, ${finite(r.talkSeconds)})
-          on conflict (id) do nothing
+          on conflict (id) do update set caller = excluded.caller, caller_name = excluded.caller_name,
+            dialed = excluded.dialed, workflow = excluded.workflow, workflow_version = excluded.workflow_version,
+            started_at = excluded.started_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+            outcome = excluded.outcome, inbox_reason = excluded.inbox_reason, team = excluded.team,
+            agent = excluded.agent, tags = excluded.tags, fields = excluded.fields, steps = excluded.steps,
+            queue_seconds = excluded.queue_seconds, talk_seconds = excluded.talk_seconds, recorded_at = now()
+          where calls.outcome = 'failed' and calls.inbox_reason = 'router_lost'
           returning id
         ),
         e as (
@@ -65,6 +76,16 @@ export async function writeRecord(db: Pick<Db, 'execute'>, call: CallRecord): Pr
                  ${finite(r.queueSeconds)}, ${inbox?.recording?.path ?? null},
                  ${inbox?.recording ? finite(inbox.recording.seconds) : null}::float8, ${iso(r.endedAt)}::timestamptz
           from c where ${inbox?.reason ?? null}::text is not null
+          on conflict (call_id) do update set reason = excluded.reason, caller = excluded.caller,
+            dialed = excluded.dialed, team = excluded.team, fields = excluded.fields,
+            wait_seconds = excluded.wait_seconds, recording_path = excluded.recording_path,
+            recording_seconds = excluded.recording_seconds, created_at = excluded.created_at
+          where inbox.reason = 'router_lost'
+        ),
+        x as (
+          delete from inbox
+          where call_id in (select id from c) and reason = 'router_lost' and resolved_at is null
+            and ${inbox?.reason ?? null}::text is null
         ),
         a as (
           update agents set last_call_end = ${iso(r.endedAt)}::timestamptz

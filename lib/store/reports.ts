@@ -17,6 +17,7 @@ export type ReportDefinition = {
   threshold?: boolean
 }
 
+/** The outcomes a workflow can come to (the step funnel's); calls per day and hour add `failed`. */
 const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup']
 
 export const REPORTS: readonly ReportDefinition[] = [
@@ -24,13 +25,13 @@ export const REPORTS: readonly ReportDefinition[] = [
     name: 'calls-per-day',
     fn: 'report_calls_per_day',
     description: 'calls each day, by outcome',
-    columns: ['day', 'calls', ...OUTCOMES],
+    columns: ['day', 'calls', ...OUTCOMES, 'failed'],
   },
   {
     name: 'calls-per-hour',
     fn: 'report_calls_per_hour',
     description: 'calls in each hour of each day, by outcome',
-    columns: ['day', 'hour', 'calls', ...OUTCOMES],
+    columns: ['day', 'hour', 'calls', ...OUTCOMES, 'failed'],
   },
   {
     name: 'menu-choices',
@@ -64,7 +65,16 @@ export const REPORTS: readonly ReportDefinition[] = [
     name: 'missed-by-team',
     fn: 'report_missed_by_team',
     description: 'missed calls (inbox rows) per team, by reason, and how many are open',
-    columns: ['team', 'missed', 'queue_abandoned', 'workflow_hangup', 'voicemail', 'open', 'avg_wait_seconds'],
+    columns: [
+      'team',
+      'missed',
+      'queue_abandoned',
+      'workflow_hangup',
+      'voicemail',
+      'router_lost',
+      'open',
+      'avg_wait_seconds',
+    ],
   },
   {
     name: 'queue-wait',

@@ -276,8 +276,9 @@ export const contacts = pgTable(
   (t) => [index('contacts_tags_idx').using('gin', t.tags)],
 )
 
-export const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup'] as const
-export const INBOX_REASONS = ['queue_abandoned', 'workflow_hangup', 'voicemail'] as const
+/** What a call came to (DESIGN.md), and `failed`: its router died during it (closed by another router). */
+export const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup', 'failed'] as const
+export const INBOX_REASONS = ['queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost'] as const
 
 export const calls = pgTable(
   'calls',
@@ -311,10 +312,34 @@ export const calls = pgTable(
     recordedAt: at('recorded_at').notNull().defaultNow(),
   },
   (t) => [
-    check('calls_outcome_check', sql`${t.outcome} in ('connected', 'abandoned', 'missed', 'voicemail', 'hangup')`),
+    check(
+      'calls_outcome_check',
+      sql`${t.outcome} in ('connected', 'abandoned', 'missed', 'voicemail', 'hangup', 'failed')`,
+    ),
     index('calls_started_at_idx').on(t.startedAt),
     index('calls_caller_idx').on(t.caller, t.startedAt),
   ],
+)
+
+/**
+ * Calls under way: written when a call starts, deleted with the call's record when it ends. A router that dies
+ * leaves its rows behind; once it has not beaten for its lease, another router closes them as `failed` calls with
+ * an inbox row (reason `router_lost`), so no call is without a record (lib/store/calls-in-progress.ts).
+ */
+export const callsInProgress = pgTable(
+  'calls_in_progress',
+  {
+    id: text('id').primaryKey(),
+    /** The router handling it (`routers.id`). */
+    router: text('router').notNull(),
+    caller: text('caller').notNull(),
+    callerName: text('caller_name').notNull().default(''),
+    dialed: text('dialed').notNull(),
+    workflow: text('workflow').notNull(),
+    workflowVersion: integer('workflow_version'),
+    startedAt: at('started_at').notNull(),
+  },
+  (t) => [index('calls_in_progress_router_idx').on(t.router)],
 )
 
 export const callEvents = pgTable(
@@ -356,7 +381,7 @@ export const inbox = pgTable(
     resolvedBy: text('resolved_by'),
   },
   (t) => [
-    check('inbox_reason_check', sql`${t.reason} in ('queue_abandoned', 'workflow_hangup', 'voicemail')`),
+    check('inbox_reason_check', sql`${t.reason} in ('queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost')`),
     index('inbox_open_idx')
       .on(t.createdAt)
       .where(sql`${t.resolvedAt} is null`),

@@ -19,7 +19,7 @@ import { EventEmitter } from 'node:events'
 import { hostname } from 'node:os'
 import type { CallRecord } from '../engine/record.js'
 import type { Requester } from '../engine/requests.js'
-import type { Clock, Seat, World } from '../engine/world.js'
+import type { CallBegun, Clock, Seat, World } from '../engine/world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import type { Contact, Workflow } from '../workflow/schema.js'
@@ -29,6 +29,7 @@ import { loadDirectory, type StoreDirectory, type VersionedWorkflow } from './di
 import { listenForChanges } from './notify.js'
 import { writeRecord, writeSms } from './records.js'
 import { renewLeases } from './reservations.js'
+import { CallStarts, closeLostCalls, type LostCall } from './calls-in-progress.js'
 import { OFFER_CHANNEL, parseOffer, StoreLedger } from './ledger.js'
 import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
 import { Distributor } from '../routing/distributor.js'
@@ -87,7 +88,8 @@ export type StoreWorldOptions = {
 }
 
 /** The kinds of database call the world makes, for the query-time metric. */
-export type QueryOp = 'contact' | 'route' | 'sweep' | 'position' | 'record' | 'sms' | 'reload' | 'renew' | 'ping'
+export type QueryOp =
+  'contact' | 'route' | 'sweep' | 'position' | 'start' | 'record' | 'sms' | 'reload' | 'renew' | 'lost' | 'ping'
 
 export type StoreWorldEvents = {
   /** The directory was (re)loaded. */
@@ -96,6 +98,8 @@ export type StoreWorldEvents = {
   spooled: [SpoolItem]
   /** A spool replay ended. */
   replayed: [ReplayResult]
+  /** Calls of a router that stopped during them, closed here as `failed` (with an inbox row each). */
+  lost: [LostCall[]]
 }
 
 const silent: StoreLog = { info() {}, warn() {}, error() {} }
@@ -124,6 +128,9 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly distributor: Distributor
   readonly #ledger: StoreLedger
   readonly #routerId: string
+  readonly #starts: CallStarts
+  /** Starts being written, by call: the call's record waits for its start. */
+  readonly #starting = new Map<string, Promise<void>>()
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #unlisten: (() => Promise<void>)[] = []
   #reloading: Promise<void> | undefined
@@ -146,6 +153,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#lease = options.leaseSeconds ?? 60
     this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
     const sweepMs = options.sweepMs ?? 1000
+    this.#starts = new CallStarts(store.db, this.#routerId)
     this.#ledger = new StoreLedger(store.routingDb, {
       routerId: this.#routerId,
       leaseSeconds: this.#lease,
@@ -215,6 +223,9 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     )
     renew.unref()
     this.#timers.add(renew)
+    const closeLost = setInterval(() => void this.closeLostCalls(), (this.#lease * 1000) / 3)
+    closeLost.unref()
+    this.#timers.add(closeLost)
     if (await this.#spool.pending()) this.replaySpool().catch(() => {})
   }
 
@@ -339,7 +350,38 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     }
   }
 
+  started(call: CallBegun): void {
+    const writing = this.#measured('start', this.#starts.add(call)).catch((err: unknown) => {
+      // Only a trace in case this router dies: the call's record does not depend on it.
+      this.#log.warn({ call: call.id, err: message(err) }, 'could not write the call as under way')
+    })
+    this.#starting.set(call.id, writing)
+  }
+
+  /**
+   * Closes the calls of routers that stopped during them (each `failed`, with an inbox row): every router does
+   * it, a third of the lease apart, for routers silent for the lease.
+   */
+  async closeLostCalls(): Promise<LostCall[]> {
+    try {
+      const lost = await this.#measured('lost', closeLostCalls(this.#store.db, this.#lease))
+      for (const call of lost)
+        this.#log.warn(
+          { call: call.id, router: call.router, workflow: call.workflow },
+          'call closed as failed: its router stopped during it (inbox: router_lost)',
+        )
+      if (lost.length) this.emit('lost', lost)
+      return lost
+    } catch (err) {
+      this.#log.warn({ err: message(err) }, 'could not close the calls of stopped routers')
+      return []
+    }
+  }
+
   async record(call: CallRecord): Promise<void> {
+    // After the start (a call that ends at once must not leave its start behind).
+    await this.#starting.get(call.id)
+    this.#starting.delete(call.id)
     try {
       await this.#timed(this.#measured('record', writeRecord(this.#store.db, call)))
     } catch (err) {

@@ -1,5 +1,6 @@
 -- report_calls_per_day: how many calls each day, and how each ended (calls.outcome).
 -- One row per day that had calls; a call counts on the day it started (in the session's time zone).
+-- failed: the router handling the call stopped during it (closed by another router, inbox router_lost).
 create or replace function report_calls_per_day(
   p_from date default null,
   p_to date default null,
@@ -13,7 +14,8 @@ create or replace function report_calls_per_day(
   abandoned int,
   missed int,
   voicemail int,
-  hangup int
+  hangup int,
+  failed int
 )
 language sql stable
 as $$
@@ -23,7 +25,8 @@ as $$
          (count(*) filter (where c.outcome = 'abandoned'))::int,
          (count(*) filter (where c.outcome = 'missed'))::int,
          (count(*) filter (where c.outcome = 'voicemail'))::int,
-         (count(*) filter (where c.outcome = 'hangup'))::int
+         (count(*) filter (where c.outcome = 'hangup'))::int,
+         (count(*) filter (where c.outcome = 'failed'))::int
   from report_calls(p_from, p_to, p_workflow, p_team, p_tz) c
   group by 1
   order by 1

@@ -39,9 +39,9 @@ t.test(`report command on ${dbKind}`, async (t) => {
     t.equal(
       r.stdout,
       [
-        'day         calls  connected  abandoned  missed  voicemail  hangup',
-        '2026-11-23      5          2          1       2          0       0',
-        '2026-11-24      5          2          0       1          1       1',
+        'day         calls  connected  abandoned  missed  voicemail  hangup  failed',
+        '2026-11-23      5          2          1       2          0       0       0',
+        '2026-11-24      5          2          0       1          1       1       0',
         '',
       ].join('\n'),
     )
@@ -62,7 +62,7 @@ t.test(`report command on ${dbKind}`, async (t) => {
     t.equal(r.code, 0, r.stderr)
     t.equal(
       r.stdout,
-      'day,calls,connected,abandoned,missed,voicemail,hangup\r\n2026-11-23,6,2,1,2,1,0\r\n',
+      'day,calls,connected,abandoned,missed,voicemail,hangup,failed\r\n2026-11-23,6,2,1,2,1,0,0\r\n',
       'in UTC the 23rd holds the 08:30 call of the 24th in Seoul',
     )
   })

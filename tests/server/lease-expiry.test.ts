@@ -1,6 +1,7 @@
 /**
  * A router dies holding an agent (talking) and a queued caller: once it stops beating, its callers count no more,
- * and once the agent's lease (3 s here) runs out, a caller queued on another router gets the agent. On PostgreSQL the dead router is a
+ * and once the agent's lease (3 s here) runs out, a caller queued on another router gets the agent; once it has
+ * been silent for the lease, the other router closes its two calls as `failed`, each with an inbox row. On PostgreSQL the dead router is a
  * `serve` process killed with SIGKILL; the embedded database belongs to one process, so there the dead
  * router's rows are written as it would have left them, and the living router is a server in this process.
  */
@@ -80,6 +81,11 @@ t.test(`a dead router's agent and queued caller are freed after the lease (${dbK
       sql`insert into queue_entries (call_id, team, caller, router)
           values ('dead-talking', 'desk', '+821099990000', 'dead'), ('dead-waiting', 'desk', '+821011112222', 'dead')`,
     )
+    await store.db.execute(
+      sql`insert into calls_in_progress (id, router, caller, dialed, workflow, started_at)
+          values ('dead-talking', 'dead', '+821099990000', '+827012345678', 'line', now()),
+                 ('dead-waiting', 'dead', '+821011112222', '+827012345678', 'line', now())`,
+    )
     const world = await openWorld(t, store, { leaseSeconds: LEASE, routerId: 'living' })
     const s = await serveWith({ world, resolve: (facts) => world.resolve(facts) })
     port = s.port
@@ -95,7 +101,20 @@ t.test(`a dead router's agent and queued caller are freed after the lease (${dbK
   t.not(before!.reserved, null, 'solo is still held by the dead router')
 
   const next = await fs.call({ port, script: { bridges: [{ legs: 'answer', ringMs: 50, talkMs: 100 }] } }).result
+  // The dead router's two calls: closed by the living router once the dead one has been silent for the lease.
+  await until(store, sql`select count(*) = 2 as ok from calls where outcome = 'failed'`)
   await stop()
+  const lost = await rows<{ outcome: string; inbox: string; reason: string; under_way: number }>(
+    store.db,
+    sql`select c.outcome, c.inbox_reason as inbox, i.reason,
+          (select count(*)::int from calls_in_progress) as under_way
+        from calls c join inbox i on i.call_id = c.id where c.outcome = 'failed'`,
+  )
+  t.same(
+    lost,
+    [1, 2].map(() => ({ outcome: 'failed', inbox: 'router_lost', reason: 'router_lost', under_way: 0 })),
+    'the dead router’s calls are in calls as failed, each with an inbox row to call back',
+  )
   const [call] = await rows<{ outcome: string; agent: string; queue_seconds: number }>(
     store.db,
     sql`select outcome, agent, queue_seconds from calls where id = ${next.uuid}`,

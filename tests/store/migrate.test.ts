@@ -20,6 +20,7 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
     'audit',
     'call_events',
     'calls',
+    'calls_in_progress',
     'contacts',
     'inbox',
     'number_bindings',

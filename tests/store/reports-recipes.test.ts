@@ -57,7 +57,7 @@ t.test(`reports over simulated recipe calls on ${dbKind}`, async (t) => {
   }
   const run = (name: string) => runReport(store.db, findReport(name)!, { timeZone: 'Asia/Seoul' })
   t.same(await run('calls-per-day'), [
-    { day: '2026-11-23', calls: 4, connected: 1, abandoned: 0, missed: 1, voicemail: 1, hangup: 1 },
+    { day: '2026-11-23', calls: 4, connected: 1, abandoned: 0, missed: 1, voicemail: 1, hangup: 1, failed: 0 },
   ])
   t.same(await run('menu-choices'), [
     { workflow: 'callback-when-busy', step: 'offer', choice: '1', result: 'ok', presses: 1, calls: 1 },
@@ -112,6 +112,7 @@ t.test(`reports over simulated recipe calls on ${dbKind}`, async (t) => {
       queue_abandoned: 1,
       workflow_hangup: 0,
       voicemail: 1,
+      router_lost: 0,
       open: 2,
       avg_wait_seconds: 56.3,
     },

@@ -32,7 +32,7 @@ t.test(`reports on ${dbKind}`, async (t) => {
     })
 
     t.test('calls-per-day: by the day the call started, across midnight included', async (t) => {
-      const zero = { connected: 0, abandoned: 0, missed: 0, voicemail: 0, hangup: 0 }
+      const zero = { connected: 0, abandoned: 0, missed: 0, voicemail: 0, hangup: 0, failed: 0 }
       t.same(await run('calls-per-day'), [
         { ...zero, day: '2026-11-23', calls: 5, connected: 2, abandoned: 1, missed: 2 },
         { ...zero, day: '2026-11-24', calls: 5, connected: 2, missed: 1, voicemail: 1, hangup: 1 },
@@ -63,7 +63,7 @@ t.test(`reports on ${dbKind}`, async (t) => {
     })
 
     t.test('calls-per-hour', async (t) => {
-      const zero = { connected: 0, abandoned: 0, missed: 0, voicemail: 0, hangup: 0 }
+      const zero = { connected: 0, abandoned: 0, missed: 0, voicemail: 0, hangup: 0, failed: 0 }
       t.same(await run('calls-per-hour'), [
         { ...zero, day: '2026-11-23', hour: 10, calls: 3, connected: 2, abandoned: 1 },
         { ...zero, day: '2026-11-23', hour: 11, calls: 1, missed: 1 },
@@ -150,7 +150,7 @@ t.test(`reports on ${dbKind}`, async (t) => {
     })
 
     t.test('missed-by-team: inbox rows by reason, open ones, no team last', async (t) => {
-      const zero = { queue_abandoned: 0, workflow_hangup: 0, voicemail: 0 }
+      const zero = { queue_abandoned: 0, workflow_hangup: 0, voicemail: 0, router_lost: 0 }
       t.same(await run('missed-by-team'), [
         { ...zero, team: 'billing', missed: 1, queue_abandoned: 1, open: 1, avg_wait_seconds: 5 },
         { ...zero, team: 'orders', missed: 1, queue_abandoned: 1, open: 0, avg_wait_seconds: 40 },
