@@ -33,7 +33,8 @@ type AgentState = {
   recentAt?: number
 }
 
-type Entry = { forWhom: RingFor; priority: number; seq: number; waiting: boolean; caller: string }
+/** `queued`: asked in queue mode once (a place in the queue, kept by a try that finds nobody). */
+type Entry = { forWhom: RingFor; priority: number; seq: number; waiting: boolean; queued: boolean; caller: string }
 
 type TeamState = { team: Team; cursor?: number; handoffs: number; handoffsAt?: number }
 
@@ -121,25 +122,23 @@ export class MemoryLedger implements Ledger {
       }
     }
     const place = op.place
-    let tried: { existed: boolean; waiting: boolean } | undefined
     if (place === 'leave' || place === 'pause') {
       for (const a of this.#heldBy(op.callId)) this.#release(a, { outcome: 'unused' }, entry, notices)
       if (place === 'leave') this.#entries.delete(op.callId)
       else if (entry) entry.waiting = false
     } else if (place !== 'stay') {
-      if (entry) {
-        if (place.ask === 'try') tried = { existed: true, waiting: entry.waiting }
-        Object.assign(entry, { forWhom: place.forWhom, priority: place.priority, waiting: true })
-      } else {
-        if (place.ask === 'try') tried = { existed: false, waiting: false }
+      const queued = place.ask === 'queue'
+      if (entry) Object.assign(entry, { forWhom: place.forWhom, priority: place.priority, waiting: true })
+      else
         this.#entries.set(op.callId, {
           forWhom: place.forWhom,
           priority: place.priority,
           seq: this.#seq++,
           waiting: true,
+          queued,
           caller: op.caller,
         })
-      }
+      if (queued) this.#entries.get(op.callId)!.queued = true
     }
     const excluded =
       typeof place === 'object' && place.exclude?.length ? { callId: op.callId, agents: place.exclude } : undefined
@@ -148,9 +147,11 @@ export class MemoryLedger implements Ledger {
     const asking = typeof place === 'object' && (place.ask === 'try' || op.release !== undefined || !entry)
     const offered = this.#dispatch(excluded, asking ? op.callId : undefined)
     const mine = this.#reservedFor(op.callId)
-    if (tried && mine.length === 0) {
-      // A try that found nobody leaves no trace, unless the caller already had a place (a queued workflow's connect).
-      if (tried.existed) this.#entries.get(op.callId)!.waiting = tried.waiting
+    if (typeof place === 'object' && place.ask === 'try' && mine.length === 0) {
+      // A try that found nobody leaves no trace (a hunt's first try made the place: gone with it), unless the
+      // caller has a place in the queue: it is in the queue's workflow then, and keeps that place, paused.
+      const tried = this.#entries.get(op.callId)!
+      if (tried.queued) tried.waiting = false
       else this.#entries.delete(op.callId)
     }
     return {

@@ -232,6 +232,11 @@ export const queueEntries = pgTable(
      * ledger's SQL with every reservation it makes or gives back (migration 0010).
      */
     held: boolean('held').notNull().default(false),
+    /**
+     * Asked for an agent in queue mode once: a place in the queue, which a try that finds nobody leaves paused
+     * (the caller is in the queue's workflow). Otherwise such a try takes the place away (migration 0014).
+     */
+    queued: boolean('queued').notNull().default(false),
   },
   (t) => [
     check('queue_entries_target_check', sql`(${t.team} is null) <> (${t.agent} is null)`),

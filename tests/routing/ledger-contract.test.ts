@@ -231,6 +231,25 @@ for (const [kind, make] of HARNESSES) {
     t.same(names(await request(h, 'c2', ask('desk'))), ['a1'], 'back in line, it is')
   })
 
+  t.test(`${kind}: a try-connect's hunt that runs out of agents leaves no place behind`, async (t) => {
+    const h = await make(
+      t,
+      team('sales', 'sequential') +
+        '---\n' +
+        team('support', 'sequential') +
+        agentsYaml(['s1', 's2'], 'sales') +
+        agentsYaml(['p1'], 'support'),
+    )
+    t.same(names(await request(h, 'busy', ask('sales'))), ['s1'])
+    t.same(names(await request(h, 'c1', ask('sales', 'try'))), ['s2'])
+    // s2 does not answer; the hunt asks for the next sales agent: there is none.
+    t.same(names(await finish(h, 'c1', { outcome: 'no-answer' }, ask('sales', 'try', 0, ['s2']))), [])
+    t.equal(await h.ledger.position('c1'), undefined, 'not in the sales line')
+    const released = await finish(h, 'busy', { outcome: 'answered', agent: 's1', talkSeconds: 10 })
+    t.same(offersTo(released), {}, 's1, free again, is offered to nobody: the caller has gone on')
+    t.same(names(await request(h, 'c1', ask('support', 'try'))), ['p1'], 'its fallback gets a support agent')
+  })
+
   t.test(`${kind}: strategies pick the agent`, async (t) => {
     const pick = async (strategy: string, calls: { agent: string; talk: number }[]) => {
       const h = await make(t, team('desk', strategy) + agentsYaml(['a1', 'a2', 'a3'], 'desk'))
