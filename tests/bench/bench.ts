@@ -436,7 +436,7 @@ async function run({
         `closed loop: ${CONFIG.slots} simulated callers, each placing its next standard call when the last ended, ` +
         `for ${CONFIG.runMs / 1000} s after a ${CONFIG.warmMs / 1000} s warm-up; a call counts when the simulator ` +
         'saw the five applications and the exit, and its record (router: in the database; router-files: JSONL) says ' +
-        'connected to support with the six digits',
+        'connected, with the six digits, to a sales agent (the hunt’s second ring) or a support agent (the fallback)',
       router,
       routerFiles,
       floor,

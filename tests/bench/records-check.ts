@@ -28,15 +28,19 @@ export async function readJsonl(path: string, passed: ReadonlyMap<string, number
   return byId
 }
 
-/** The wrong or missing records among `passed` (uuid → slot): each connected to an agent of support. */
+/**
+ * The wrong or missing records among `passed` (uuid → slot): each connected, with its form's digits, to an agent of
+ * the team it was assigned — sales (the hunt's second ring: the first agent did not answer) or support (the fallback,
+ * when sales had nobody else free: agents that did not answer rest for the retry delay).
+ */
 export function checkRecords(byId: ReadonlyMap<string, Rec>, passed: ReadonlyMap<string, number>): string[] {
   const wrong: string[] = []
   for (const id of passed.keys()) {
     const r = byId.get(id)
     const good =
       r?.outcome === 'connected' &&
-      r.team === 'support' &&
-      /^support-\d+$/.test(r.agent ?? '') &&
+      (r.team === 'sales' || r.team === 'support') &&
+      new RegExp(`^${r.team}-\\d+$`).test(r.agent ?? '') &&
       r.fields?.reservationNo === '123456'
     if (!good) wrong.push(r ? `${id}: ${r.outcome} ${r.team} ${r.agent}` : `${id}: no record`)
   }
