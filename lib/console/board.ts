@@ -1,9 +1,10 @@
 /**
- * The live board's data and its feed. One snapshot is three queries whatever the size (the line, the agents, the
- * teams: no query per row), read for all connected pages at once: at most every `periodMs` while anyone watches,
+ * The live board's data and its feed. One snapshot is four queries whatever the size (the line, the agents, the
+ * teams, the calls under way: no query per row), read for all connected pages at once: at most every `periodMs` while anyone watches,
  * at once on a change notice (agents, teams), and pushed only when it changed. Waits are not in the pushed data
  * (they change every instant): the page counts them from `enqueuedAt` and the server's clock.
  */
+import { listCallsUnderWay, type CallUnderWay } from '../store/calls-in-progress.js'
 import type { Db, Store } from '../store/db.js'
 import { listAgents, type AgentRow } from '../store/agents.js'
 import { listenForChanges } from '../store/notify.js'
@@ -15,15 +16,26 @@ export type BoardSnapshot = {
   teams: { name: string; title: string | null; agents: string[] }[]
   queue: Omit<QueueRow, 'waitSeconds'>[]
   agents: AgentRow[]
+  /** Calls under way on every router: how many, and the longest-running UNDER_WAY_SHOWN of them. */
+  underWay: { total: number; calls: CallUnderWay[] }
 }
 
+/** Calls under way listed on the board (the count covers them all). */
+export const UNDER_WAY_SHOWN = 100
+
 export async function boardSnapshot(db: Db): Promise<BoardSnapshot> {
-  const [queue, agents, teams] = await Promise.all([listQueue(db), listAgents(db), listTeams(db)])
+  const [queue, agents, teams, underWay] = await Promise.all([
+    listQueue(db),
+    listAgents(db),
+    listTeams(db),
+    listCallsUnderWay(db, UNDER_WAY_SHOWN),
+  ])
   return {
     serverTime: new Date().toISOString(),
     teams: teams.map((t) => ({ name: t.name, title: t.title, agents: t.agents })),
     queue: queue.map(({ waitSeconds: _, ...r }) => r),
     agents,
+    underWay,
   }
 }
 
@@ -75,7 +87,7 @@ export class BoardFeed {
     try {
       const snapshot = await boardSnapshot(this.store.db)
       this.stats.reads++
-      const key = JSON.stringify([snapshot.queue, snapshot.agents, snapshot.teams])
+      const key = JSON.stringify([snapshot.queue, snapshot.agents, snapshot.teams, snapshot.underWay])
       if (key === this.lastKey) return
       this.lastKey = key
       this.lastJson = JSON.stringify(snapshot)

@@ -110,3 +110,32 @@ export async function closeLostCalls(db: Pick<Db, 'execute'>, graceSeconds: numb
         select l.id, l.router, l.caller, l.dialed, l.workflow from lost l join c on c.id = l.id`,
   )
 }
+
+export type CallUnderWay = {
+  callId: string
+  caller: string
+  dialed: string
+  workflow: string
+  startedAt: string
+  router: string
+  /** False once its router stopped beating: the call is lost and will be closed as `failed`. */
+  routerAlive: boolean
+}
+
+/** How many calls are under way, and the `limit` that started first (the console's board). */
+export async function listCallsUnderWay(
+  db: Pick<Db, 'execute'>,
+  limit: number,
+): Promise<{ total: number; calls: CallUnderWay[] }> {
+  const list = await rows<CallUnderWay & { total: number; startedAt: Date | string }>(
+    db,
+    sql`select count(*) over ()::int as total, p.id as "callId", p.caller, p.dialed, p.workflow,
+          p.started_at as "startedAt", p.router,
+          exists (select 1 from routers r where r.id = p.router and r.seen_until > now()) as "routerAlive"
+        from calls_in_progress p order by p.started_at, p.id limit ${limit}`,
+  )
+  return {
+    total: list[0]?.total ?? 0,
+    calls: list.map(({ total: _, startedAt, ...c }) => ({ ...c, startedAt: new Date(startedAt).toISOString() })),
+  }
+}

@@ -69,10 +69,15 @@ t.test(`serve --console: a caller in line on the board, then in the inbox (${dbK
   await row.waitFor()
   const cells = await row.locator('td').allTextContents()
   t.same([cells[0], cells[1], cells[4]], ['1', '+821055556666', 'waiting'], 'position 1, the caller, waiting')
+  const underWay = page.locator(`#under-way tr[data-call="${call.uuid}"]`)
+  await underWay.waitFor()
+  const inProgress = await underWay.locator('td').allTextContents()
+  t.same(inProgress.slice(0, 3), ['+821055556666', '+8225550100', 'main'], 'and among the calls in progress')
   await screenshot(page, 'board-serve')
   call.hangup()
   await call.result
   await row.waitFor({ state: 'detached' })
+  await underWay.waitFor({ state: 'detached' })
   t.pass('the caller left the board when they hung up')
 
   await page.click('a[data-nav=inbox]')

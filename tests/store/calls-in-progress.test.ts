@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { sql } from 'drizzle-orm'
-import { closeLostCalls, insertStarts } from '../../lib/store/calls-in-progress.js'
+import { closeLostCalls, insertStarts, listCallsUnderWay } from '../../lib/store/calls-in-progress.js'
 import { rows, type Store } from '../../lib/store/db.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { dbKind, testStore } from '../helpers/db.js'
@@ -62,13 +62,25 @@ t.test(`a stopped router's calls are closed as failed, once (${dbKind})`, async 
   await routerWithCalls(store, 'r-dead', GRACE + 5, ['d-1', 'd-2'])
   await routerWithCalls(store, 'r-late', GRACE - 30, ['l-1'])
   await insertStarts(store.db, 'r-gone', [begun('g-1')])
+  await routerWithCalls(store, 'r-beating', -30, ['b-1'])
+  const board = await listCallsUnderWay(store.db, 3)
+  t.equal(board.total, 5, 'the board counts every call under way')
+  t.same(
+    board.calls.map((c) => [c.callId, c.routerAlive]),
+    [
+      ['b-1', true],
+      ['d-1', false],
+      ['d-2', false],
+    ],
+    'and lists the longest-running first (same start: by id), a stopped router’s marked',
+  )
   const [a, b] = await Promise.all([closeLostCalls(store.db, GRACE), closeLostCalls(store.db, GRACE)])
   t.same(
     [...a!, ...b!].map((c) => `${c.id}@${c.router}`).sort(),
     ['d-1@r-dead', 'd-2@r-dead', 'g-1@r-gone'],
     'each closed by one of the two, the router with no beat at all included',
   )
-  t.same(await underWay(store), ['l-1'], 'a router silent for less than the grace keeps its calls')
+  t.same(await underWay(store), ['b-1', 'l-1'], 'a router silent for less than the grace keeps its calls')
   t.same(await closed(store), [
     { id: 'd-1', outcome: 'failed', inbox_reason: 'router_lost', reason: 'router_lost', resolved: false },
     { id: 'd-2', outcome: 'failed', inbox_reason: 'router_lost', reason: 'router_lost', resolved: false },

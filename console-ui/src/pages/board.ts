@@ -1,6 +1,6 @@
 /**
- * The live board: each team's line (position, caller, wait, priority, state) with its count and longest wait, and
- * the agents (status, current call, rest and why). Pushed by the server (EventSource); waits tick here, from the
+ * The live board: each team's line (position, caller, wait, priority, state) with its count and longest wait, the
+ * agents (status, current call, rest and why), and the calls in progress on every router (the longest first). Pushed by the server (EventSource); waits tick here, from the
  * server's clock, so the page never asks again.
  */
 import { api, type Me } from '../api.js'
@@ -28,11 +28,21 @@ type AgentRow = {
   restReason: string | null
   restCause: string | null
 }
+type CallUnderWay = {
+  callId: string
+  caller: string
+  dialed: string
+  workflow: string
+  startedAt: string
+  router: string
+  routerAlive: boolean
+}
 type Board = {
   serverTime: string
   teams: { name: string; title: string | null }[]
   queue: QueueRow[]
   agents: AgentRow[]
+  underWay: { total: number; calls: CallUnderWay[] }
 }
 
 export function boardPage(root: HTMLElement, me: Me): () => void {
@@ -44,6 +54,7 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
   const canSet = me.user.role !== 'viewer'
 
   const waitOf = (r: QueueRow) => (Date.now() + offset - Date.parse(r.enqueuedAt)) / 1000
+  const lengthOf = (c: CallUnderWay) => (Date.now() + offset - Date.parse(c.startedAt)) / 1000
 
   function draw(): void {
     if (!board) return
@@ -130,7 +141,55 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
         ),
       ),
     )
-    replace(body, h('div', { class: 'queues' }, teamSections), h('h2', {}, t('agents')), agents)
+    replace(
+      body,
+      h('div', { class: 'queues' }, teamSections),
+      h('h2', {}, t('agents')),
+      agents,
+      h(
+        'h2',
+        {},
+        t('underWay'),
+        ' ',
+        h('span', { class: 'count', id: 'under-way-count' }, String(b.underWay.total)),
+        b.underWay.total > b.underWay.calls.length
+          ? h('span', { class: 'muted' }, ` · ${t('shownOf')} (${b.underWay.calls.length})`)
+          : null,
+      ),
+      underWay(b.underWay.calls),
+    )
+  }
+
+  function underWay(calls: CallUnderWay[]): HTMLElement {
+    if (calls.length === 0) return h('p', { class: 'muted' }, t('noCalls'))
+    return h(
+      'table',
+      { id: 'under-way' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...[t('caller'), t('dialed'), t('workflowName'), t('duration'), t('router')].map((c) => h('th', {}, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        calls.map((c) =>
+          h(
+            'tr',
+            { 'data-call': c.callId },
+            h('td', {}, c.caller),
+            h('td', {}, c.dialed),
+            h('td', {}, c.workflow),
+            h('td', { class: 'length' }, duration(lengthOf(c))),
+            h('td', {}, c.routerAlive ? c.router : `${c.router} (${t('routerStopped')})`),
+          ),
+        ),
+      ),
+    )
   }
 
   function statusSelect(a: AgentRow): HTMLElement {
@@ -167,6 +226,10 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
     for (const cell of body.querySelectorAll<HTMLElement>('tr[data-call] td.wait')) {
       const row = board.queue.find((r) => r.callId === cell.parentElement?.dataset.call)
       if (row) cell.textContent = duration(waitOf(row))
+    }
+    for (const cell of body.querySelectorAll<HTMLElement>('#under-way tr[data-call] td.length')) {
+      const call = board.underWay.calls.find((c) => c.callId === cell.parentElement?.dataset.call)
+      if (call) cell.textContent = duration(lengthOf(call))
     }
   }, 1000)
   return () => {
