@@ -565,7 +565,7 @@ function report(f: {
     'handoff p50',
     'handoff p99',
     'later p99',
-    'first ring max',
+    '1st ring max',
     'calls/agent',
     'RT/call',
     'max ringing',
@@ -589,7 +589,7 @@ function report(f: {
       `${r.correct}/${r.callers}`,
     ])
   out += 'later p99: hand-offs after the first of each agent (the arrival burst placed)\n'
-  out += 'first ring max: the calls placed → the last agent to ring for the first time (ms)\n'
+  out += '1st ring max: the calls placed → the last agent to ring for the first time (ms)\n'
   out += 'targets: ratio ≤ 1.15, hand-off p99 ≤ 50 ms, ≤ 3 round trips per hand-off, double-booked 0\n'
   out +=
     'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'
