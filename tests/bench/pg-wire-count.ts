@@ -8,7 +8,9 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 /** What a statement does, read from its text (the router's functions and tables). */
 function kindOf(text: string): string {
   const named =
-    /\b(ivr_route|ivr_sweep|insert into "?calls"?|update agents set lease_until|listen|unlisten|select 1)\b/i.exec(text)
+    /\b(ivr_route|ivr_sweep|insert into calls_in_progress|insert into "?calls"?|update agents set lease_until|listen|unlisten|select 1)\b/i.exec(
+      text,
+    )
   return named ? named[1]!.toLowerCase().replace(/"/g, '') : 'other'
 }
 
