@@ -14,7 +14,7 @@ import type { CallState, EventInput, Exit } from './context.js'
 import { waitInQueue } from './queue.js'
 import type { CallEvent, CallRecord } from './record.js'
 import { hunt, ringTarget } from './ring.js'
-import type { World } from './world.js'
+import type { CallBegun, World } from './world.js'
 
 export type RunOptions = {
   workflow: Workflow
@@ -67,7 +67,7 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
     queueSeconds: 0,
     talkSeconds: 0,
   }
-  world.started?.({
+  const begun: CallBegun = {
     id: call.id,
     caller: state.callerE164 ?? state.caller,
     callerName: state.callerName,
@@ -75,7 +75,8 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
     workflow: opts.workflow.name,
     ...(opts.version !== undefined ? { version: opts.version } : {}),
     startedAt: state.startedAt,
-  })
+  }
+  world.started?.(begun)
   const emit = (e: EventInput) => {
     const event = { ...e, at: clock.now() - state.startedAt } as CallEvent
     state.events.push(event)
@@ -151,13 +152,7 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
   if (!call.isEnded && !handedBack) await call.hangup()
 
   const record: CallRecord = {
-    id: call.id,
-    caller: state.callerE164 ?? state.caller,
-    callerName: state.callerName,
-    dialed: state.dialedE164 ?? state.dialed,
-    workflow: opts.workflow.name,
-    ...(opts.version !== undefined ? { version: opts.version } : {}),
-    startedAt: state.startedAt,
+    ...begun,
     answeredAt: state.answeredAt,
     endedAt: clock.now(),
     outcome: exit.outcome,
