@@ -2,6 +2,7 @@
 import { api, ApiError, setCsrf, type Me } from './api.js'
 import { h, replace } from './dom.js'
 import { lang, setLang, t } from './i18n.js'
+import { accountPage } from './pages/account.js'
 import { loginPage } from './pages/login.js'
 import { boardPage } from './pages/board.js'
 import { inboxPage } from './pages/inbox.js'
@@ -58,6 +59,7 @@ function render(): void {
         link('workflows', t('workflows')),
         link('numbers', t('numbers')),
         me.user.role === 'admin' ? link('users', t('users')) : null,
+        link('account', t('account')),
       ),
       h('span', { class: 'who' }, `${me.user.name} (${me.user.role})`),
       h(
@@ -85,7 +87,8 @@ function render(): void {
   else if (page === 'workflows' && arg) cleanup = workflowPage(main, me, decodeURIComponent(arg))
   else if (page === 'workflows') cleanup = workflowsPage(main, me)
   else if (page === 'numbers') cleanup = numbersPage(main, me)
-  else if (page === 'users' && me.user.role === 'admin') cleanup = usersPage(main)
+  else if (page === 'users' && me.user.role === 'admin') cleanup = usersPage(main, me)
+  else if (page === 'account') cleanup = accountPage(main, me)
   else cleanup = boardPage(main, me)
 }
 

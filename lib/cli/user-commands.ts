@@ -6,7 +6,16 @@ import type { Command } from 'commander'
 import { hashPassword } from '../console/password.js'
 import { writeAudit } from '../store/audit.js'
 import { USER_ROLES } from '../store/schema.js'
-import { addUser, listUsers, removeUser, roleProblem, setPassword, userNameProblem } from '../store/users.js'
+import {
+  addUser,
+  listUsers,
+  removeUser,
+  roleProblem,
+  setPassword,
+  setRole,
+  userNameProblem,
+  type Role,
+} from '../store/users.js'
 import { UsageError } from './errors.js'
 import { readPassword } from './password-input.js'
 import {
@@ -75,6 +84,26 @@ export function registerUserCommands(program: Command): void {
         accepted(await removeUser(store.db, name))
         await writeAudit(store.db, { actor: actor(), action: 'user.remove', target: name, origin: 'cli' })
         process.stdout.write(`user ${name} removed\n`)
+      })
+    })
+
+  storeCommand(user, 'role', "change an account's role (its sessions go on with the new one)")
+    .argument('<name>')
+    .argument('<role>', `one of ${USER_ROLES.join(', ')}`)
+    .action(async (name: string, role: string, opts: StoreOptions) => {
+      checkedName(name)
+      const problem = roleProblem(role)
+      if (problem) throw new UsageError(problem)
+      await withStore(opts, async (store) => {
+        const changed = accepted(await setRole(store.db, name, role as Role))
+        await writeAudit(store.db, {
+          actor: actor(),
+          action: 'user.role',
+          target: name,
+          detail: { role: changed.role },
+          origin: 'cli',
+        })
+        process.stdout.write(`user ${name} is now ${changed.role}\n`)
       })
     })
 

@@ -61,6 +61,15 @@ export const NewUser = z.strictObject({
 
 export const UserName = z.strictObject({ name: z.string().min(1).max(64) })
 
+export const UserRole = z.strictObject({ name: z.string().min(1).max(64), role: z.enum(USER_ROLES) })
+
+export const UserPassword = z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
+
+export const OwnPassword = z.strictObject({
+  current: z.string().min(1).max(1024),
+  password: z.string().min(1).max(1024),
+})
+
 /** Thrown by `parse` and answered 400 with each problem's path. */
 export class BadRequest extends Error {
   constructor(readonly problems: { path: string; message: string }[]) {

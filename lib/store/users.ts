@@ -80,3 +80,17 @@ export async function setPassword(
     return { ok: true as const, name }
   })
 }
+
+/** Gives the user another role; their sessions go on with it (the role is read with each request). */
+export async function setRole(
+  db: Db,
+  name: string,
+  role: Role,
+): Promise<{ ok: true; name: string; role: Role } | Refusal> {
+  const [row] = await db
+    .update(users)
+    .set({ role, updatedAt: sql`now()` })
+    .where(eq(users.name, name))
+    .returning({ id: users.id })
+  return row ? { ok: true, name, role } : refusal(`no user named "${name}"`)
+}

@@ -1,4 +1,4 @@
-/** `ivr-router user add|list|passwd|remove` as a user runs them: passwords from standard input, argon2id, the audit rows. */
+/** `ivr-router user add|list|role|passwd|remove` as a user runs them: passwords from standard input, argon2id, the audit rows. */
 import t from 'tap'
 import { passwordMatches } from '../../lib/console/password.js'
 import { listAudit } from '../../lib/store/audit.js'
@@ -7,7 +7,7 @@ import { findUser } from '../../lib/store/users.js'
 import { cli } from '../helpers/cli.js'
 import { dbKind, testDatabase } from '../helpers/db.js'
 
-t.test(`user add, list, passwd, remove (${dbKind})`, async (t) => {
+t.test(`user add, list, role, passwd, remove (${dbKind})`, async (t) => {
   const db = await testDatabase(t)
   const run = (input: string, ...args: string[]) => cli(['user', ...args], db.env, input)
   // PostgreSQL is migrated on purpose (the embedded database on open).
@@ -45,6 +45,11 @@ t.test(`user add, list, passwd, remove (${dbKind})`, async (t) => {
   } finally {
     await store.close()
   }
+  const role = await run('', 'role', 'ada', 'supervisor')
+  t.same([role.code, role.stdout], [0, 'user ada is now supervisor\n'])
+  t.same((await run('', 'role', 'ada', 'boss')).stderr, 'ivr-router: role "boss": use viewer, supervisor, admin\n')
+  t.same((await run('', 'role', 'nobody', 'admin')).stderr, 'ivr-router: no user named "nobody"\n')
+  t.match(JSON.parse((await run('', 'list', '--json')).stdout), [{ name: 'ada', role: 'supervisor' }])
   const removed = await run('', 'remove', 'ada')
   t.same([removed.code, removed.stdout], [0, 'user ada removed\n'])
   t.same((await run('', 'remove', 'ada')).stderr, 'ivr-router: no user named "ada"\n')
@@ -56,6 +61,7 @@ t.test(`user add, list, passwd, remove (${dbKind})`, async (t) => {
       audit.map((a) => [a.action, a.target, a.origin]),
       [
         ['user.remove', 'ada', 'cli'],
+        ['user.role', 'ada', 'cli'],
         ['user.passwd', 'ada', 'cli'],
         ['user.add', 'ada', 'cli'],
       ],

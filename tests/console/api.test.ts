@@ -39,7 +39,8 @@ t.test(`the console API (${dbKind})`, async (t) => {
     store.db,
     callRecord('call-1', { outcome: 'missed', inbox: { reason: 'queue_abandoned' }, team: 'support' }),
   )
-  const running = await consoleOn(t, store)
+  // Many accounts log in here, from one address: the log-in limit has its own test below.
+  const running = await consoleOn(t, store, { session: { loginLimit: { max: 1000, windowMs: 60_000 } } })
   const anonymous = new Client(running.url)
   const users = { viewer: new Client(running.url), supervisor: new Client(running.url), admin: new Client(running.url) }
   t.equal((await users.viewer.login('vera')).status, 200)
@@ -327,6 +328,78 @@ t.test(`the console API (${dbKind})`, async (t) => {
         { actor: 'ada', action: 'user.remove', target: 'nina' },
         { actor: 'ada', action: 'user.add', target: 'nina', detail: { role: 'supervisor' } },
       ],
+    )
+  })
+
+  t.test('users: an admin changes roles and resets passwords, audited; not their own', async (t) => {
+    await users.admin.request('POST', '/api/users', { name: 'omar', role: 'viewer', password: 'a long enough one' })
+    const omar = new Client(running.url)
+    await omar.login('omar', 'a long enough one')
+    t.equal((await omar.request('POST', '/api/agents/minji/status', { status: 'away' })).status, 403)
+    t.same((await users.admin.request('POST', '/api/users/role', { name: 'omar', role: 'supervisor' })).body, {
+      ok: true,
+      name: 'omar',
+      role: 'supervisor',
+    })
+    t.equal(
+      (await omar.request('POST', '/api/agents/minji/status', { status: 'available' })).status,
+      200,
+      'the new role counts at once, in the same session',
+    )
+    const ownRole = await users.admin.request('POST', '/api/users/role', { name: 'ada', role: 'viewer' })
+    t.same([ownRole.status, (ownRole.body as { error: string }).error], [409, 'you cannot change your own role here'])
+    t.equal((await omar.request('POST', '/api/users/role', { name: 'omar', role: 'admin' })).status, 403)
+    t.equal((await users.admin.request('POST', '/api/users/role', { name: 'nobody', role: 'admin' })).status, 404)
+
+    const short = await users.admin.request('POST', '/api/users/password', { name: 'omar', password: 'short' })
+    t.equal(short.status, 400)
+    const reset = await users.admin.request('POST', '/api/users/password', { name: 'omar', password: 'reset by ada!' })
+    t.same(reset.body, { ok: true, name: 'omar' })
+    t.equal((await omar.request('GET', '/api/session')).status, 401, 'a reset ends the account’s sessions')
+    t.equal((await omar.login('omar', 'a long enough one')).status, 401, 'the old password no longer works')
+    t.equal((await omar.login('omar', 'reset by ada!')).status, 200)
+    const ownReset = await users.admin.request('POST', '/api/users/password', { name: 'ada', password: 'x'.repeat(12) })
+    t.equal(ownReset.status, 409, 'an admin changes their own password under Account')
+    t.match(
+      (await listAudit(store.db)).filter((a) => a.target === 'omar' && a.action !== 'user.add'),
+      [
+        { actor: 'ada', action: 'user.passwd', target: 'omar' },
+        { actor: 'ada', action: 'user.role', target: 'omar', detail: { role: 'supervisor' } },
+      ],
+    )
+  })
+
+  t.test('account: anyone changes their own password, knowing the current one', async (t) => {
+    await users.admin.request('POST', '/api/users', { name: 'pia', role: 'viewer', password: 'first password' })
+    const pia = new Client(running.url)
+    const elsewhere = new Client(running.url)
+    await pia.login('pia', 'first password')
+    await elsewhere.login('pia', 'first password')
+    const wrong = await pia.request('POST', '/api/session/password', { current: 'not it', password: 'second password' })
+    t.same([wrong.status, (wrong.body as { error: string }).error], [403, 'the current password is wrong'])
+    const short = await pia.request('POST', '/api/session/password', { current: 'first password', password: 'short' })
+    t.equal(short.status, 400)
+    const withoutCsrf = await pia.request(
+      'POST',
+      '/api/session/password',
+      { current: 'first password', password: 'second password' },
+      { csrf: false },
+    )
+    t.equal(withoutCsrf.status, 403, 'a change needs the CSRF token')
+    const changed = await pia.request('POST', '/api/session/password', {
+      current: 'first password',
+      password: 'second password',
+    })
+    t.match(changed.body, { user: { name: 'pia', role: 'viewer' }, csrf: /./ })
+    t.equal((await elsewhere.request('GET', '/api/session')).status, 401, 'the other sessions end')
+    t.equal((await pia.request('GET', '/api/session')).status, 401, 'this one too: the page gets a new one')
+    pia.cookie = changed.headers.get('set-cookie')!.split(';')[0]
+    pia.csrf = (changed.body as { csrf: string }).csrf
+    t.equal((await pia.request('GET', '/api/session')).status, 200, 'the new session works')
+    t.equal((await new Client(running.url).login('pia', 'second password')).status, 200)
+    t.match(
+      (await listAudit(store.db)).filter((a) => a.target === 'pia' && a.action === 'user.passwd'),
+      [{ actor: 'pia', action: 'user.passwd', target: 'pia' }],
     )
   })
 

@@ -12,6 +12,7 @@ import t from 'tap'
 import { listAgents } from '../../lib/store/agents.js'
 import { getInbox } from '../../lib/store/inbox.js'
 import { listBindings } from '../../lib/store/numbers.js'
+import { passwordMatches } from '../../lib/console/password.js'
 import { findUser } from '../../lib/store/users.js'
 import { listWorkflows } from '../../lib/store/workflows.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
@@ -52,10 +53,10 @@ steps:
     - hangup:
 `
 
-async function logIn(page: Page, url: string, name: string): Promise<void> {
+async function logIn(page: Page, url: string, name: string, password = PASSWORD): Promise<void> {
   await page.goto(url)
   await page.fill('input[name=name]', name)
-  await page.fill('input[name=password]', PASSWORD)
+  await page.fill('input[name=password]', password)
   await page.click('button[type=submit]')
   await page.waitForSelector('header nav')
 }
@@ -280,7 +281,35 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     await page.click('#add-user button[type=submit]')
     await page.locator('tr[data-user=nina]').waitFor()
     t.match(await findUser(store.db, 'nina'), { role: 'supervisor', passwordHash: /^\$argon2id\$/ })
+    t.equal(await page.locator('tr[data-user=ada] select').count(), 0, 'not one’s own role')
+    await page.selectOption('select[name=role-nina]', 'viewer')
+    await page.locator('#users-message.ok', { hasText: 'nina (viewer)' }).waitFor()
+    t.match(await findUser(store.db, 'nina'), { role: 'viewer' })
+    await page.fill('input[name=password-nina]', 'set by ada in the page')
+    await page.click('form[data-password=nina] button')
+    await page.locator('#users-message.ok', { hasText: 'nina:' }).waitFor()
+    t.ok(await passwordMatches((await findUser(store.db, 'nina'))!.passwordHash, 'set by ada in the page'))
     await screenshot(page, 'users')
+  })
+
+  t.test('account: a user changes their own password and stays logged in', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US' })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await logIn(page, running.url, 'nina', 'set by ada in the page')
+    await page.click('a[data-nav=account]')
+    await page.fill('input[name=current-password]', 'not the password')
+    await page.fill('input[name=new-password]', 'chosen by nina herself')
+    await page.click('#change-password button[type=submit]')
+    await page.locator('#account-message.error', { hasText: 'the current password is wrong' }).waitFor()
+    await page.fill('input[name=current-password]', 'set by ada in the page')
+    await page.fill('input[name=new-password]', 'chosen by nina herself')
+    await page.click('#change-password button[type=submit]')
+    await page.locator('#account-message.ok').waitFor()
+    t.ok(await passwordMatches((await findUser(store.db, 'nina'))!.passwordHash, 'chosen by nina herself'))
+    await page.click('a[data-nav=board]')
+    await page.waitForSelector('#live-state.live')
+    t.pass('the page goes on with its new session')
   })
 
   t.test('the Korean page, and back', async (t) => {

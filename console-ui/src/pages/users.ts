@@ -1,11 +1,14 @@
-/** Accounts (admins only): who may use the console, with which role; add and remove as `ivr-router user` does. */
-import { api } from '../api.js'
+/**
+ * Accounts (admins only): who may use the console, with which role; add, remove, change a role and set a password
+ * as `ivr-router user` does. Not one's own account (Account changes one's password).
+ */
+import { api, type Me } from '../api.js'
 import { h, replace } from '../dom.js'
 import { t, time } from '../i18n.js'
 
 type User = { name: string; role: string; createdAt: string }
 
-export function usersPage(root: HTMLElement): () => void {
+export function usersPage(root: HTMLElement, me: Me): () => void {
   const list = h('div')
   const message = h('p', { id: 'users-message', role: 'status' })
   const name = h('input', { name: 'new-name', autocomplete: 'off', required: true })
@@ -34,7 +37,7 @@ export function usersPage(root: HTMLElement): () => void {
           h(
             'tr',
             {},
-            [t('name'), t('role'), t('created'), ''].map((c) => h('th', {}, c)),
+            [t('name'), t('role'), t('created'), t('setPassword'), ''].map((c) => h('th', {}, c)),
           ),
         ),
         h(
@@ -45,33 +48,77 @@ export function usersPage(root: HTMLElement): () => void {
               'tr',
               { 'data-user': u.name },
               h('td', {}, u.name),
-              h('td', {}, u.role),
+              h('td', {}, u.name === me.user.name ? u.role : roleSelect(u)),
               h('td', {}, time(u.createdAt)),
+              h('td', {}, u.name === me.user.name ? null : passwordSetter(u)),
               h(
                 'td',
                 {},
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    onclick: async () => {
-                      try {
-                        await api('POST', 'users/remove', { name: u.name })
-                        say(true, `${u.name} ✓`)
-                        await load()
-                      } catch (err) {
-                        say(false, (err as Error).message)
-                      }
-                    },
-                  },
-                  t('remove'),
-                ),
+                u.name === me.user.name
+                  ? null
+                  : h(
+                      'button',
+                      {
+                        type: 'button',
+                        onclick: async () => {
+                          try {
+                            await api('POST', 'users/remove', { name: u.name })
+                            say(true, `${u.name} ✓`)
+                            await load()
+                          } catch (err) {
+                            say(false, (err as Error).message)
+                          }
+                        },
+                      },
+                      t('remove'),
+                    ),
               ),
             ),
           ),
         ),
       ),
     )
+  }
+
+  /** Changes the role at once (audited); the user's sessions go on with the new one. */
+  function roleSelect(u: User): HTMLElement {
+    const select = h(
+      'select',
+      { name: `role-${u.name}`, 'aria-label': `${t('role')} ${u.name}` },
+      ['viewer', 'supervisor', 'admin'].map((r) => h('option', { value: r, selected: r === u.role }, r)),
+    )
+    select.addEventListener('change', async () => {
+      try {
+        await api('POST', 'users/role', { name: u.name, role: select.value })
+        say(true, `${u.name} (${select.value}) ✓`)
+      } catch (err) {
+        say(false, (err as Error).message)
+        await load()
+      }
+    })
+    return select
+  }
+
+  /** Sets another user's password (it logs them out everywhere). */
+  function passwordSetter(u: User): HTMLElement {
+    const input = h('input', {
+      name: `password-${u.name}`,
+      type: 'password',
+      autocomplete: 'new-password',
+      'aria-label': `${t('setPassword')} ${u.name}`,
+    })
+    const form = h('form', { class: 'inline', 'data-password': u.name }, input, h('button', { type: 'submit' }, '✓'))
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault()
+      try {
+        await api('POST', 'users/password', { name: u.name, password: input.value })
+        input.value = ''
+        say(true, `${u.name}: ${t('setPassword')} ✓`)
+      } catch (err) {
+        say(false, (err as Error).message)
+      }
+    })
+    return form
   }
 
   const form = h(
