@@ -379,9 +379,11 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   }
 
   async record(call: CallRecord): Promise<void> {
-    // After the start (a call that ends at once must not leave its start behind).
-    await this.#starting.get(call.id)
+    // After the start (a call that ends at once must not leave its start behind), but never held up by it: a start
+    // stuck on an unanswering database would keep the record from the spool.
+    const starting = this.#starting.get(call.id)
     this.#starting.delete(call.id)
+    if (starting) await this.#timed(starting).catch(() => {})
     try {
       await this.#timed(this.#measured('record', writeRecord(this.#store.db, call)))
     } catch (err) {

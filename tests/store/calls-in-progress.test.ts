@@ -57,6 +57,29 @@ t.test(`a call is under way from its start to its record (${dbKind})`, async (t)
   )
 })
 
+t.test(`a start stuck on the database does not hold the record up (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  const execute = store.db.execute.bind(store.db) as (query: unknown) => Promise<unknown>
+  const stuck = new Proxy(store.db, {
+    get(target, key, receiver) {
+      if (key !== 'execute') return Reflect.get(target, key, receiver) as unknown
+      // The starts' insert never answers (a database that stopped answering); everything else goes through.
+      return (query: { queryChunks?: unknown[] }) =>
+        JSON.stringify(query.queryChunks ?? '').includes('insert into calls_in_progress')
+          ? new Promise(() => {})
+          : execute(query)
+    },
+  })
+  const world = await openWorld(t, { ...store, db: stuck }, { routerId: 'r-stuck', writeTimeoutMs: 200 })
+  world.started(begun('s-1'))
+  await world.record(callRecord('s-1'))
+  t.same(
+    (await closed(store)).map((c) => c.id),
+    ['s-1'],
+    'the record is written once the start has had its time',
+  )
+})
+
 t.test(`a stopped router's calls are closed as failed, once (${dbKind})`, async (t) => {
   const store = await testStore(t)
   await routerWithCalls(store, 'r-dead', GRACE + 5, ['d-1', 'd-2'])
