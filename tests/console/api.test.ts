@@ -11,7 +11,7 @@ import { listAgents } from '../../lib/store/agents.js'
 import { listAudit } from '../../lib/store/audit.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { roleAtLeast } from '../../lib/store/users.js'
-import { addUsers, Client, consoleOn, wavBytes } from '../helpers/console.js'
+import { addUsers, Client, consoleOn, PASSWORD, wavBytes } from '../helpers/console.js'
 import { dbKind, testStore } from '../helpers/db.js'
 import { applyYaml, callRecord, tempDir } from '../helpers/store.js'
 
@@ -458,3 +458,26 @@ class EventReader {
     this.req.destroy()
   }
 }
+
+t.test(`behind a TLS proxy the session cookie is Secure, and only a trusted proxy says so (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  await addUsers(store, { admin: 'ada' })
+  const cookieOf = async (url: string) => {
+    const res = await fetch(new URL('/api/session', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' },
+      body: JSON.stringify({ name: 'ada', password: PASSWORD }),
+    })
+    t.equal(res.status, 200)
+    return res.headers.get('set-cookie') ?? ''
+  }
+  const trusting = await consoleOn(t, store, { trustProxy: '127.0.0.1' })
+  const secure = await cookieOf(trusting.url)
+  t.match(secure, /; Secure/, 'the proxy terminated TLS: Secure')
+  t.match(secure, /; HttpOnly/)
+  t.match(secure, /; SameSite=Strict/)
+  const logins = (await listAudit(store.db)).filter((a) => a.action === 'session.login')
+  t.equal(logins[0]?.origin, '203.0.113.7', 'the audit row carries the client behind the proxy')
+  const plain = await consoleOn(t, store)
+  t.notMatch(await cookieOf(plain.url), /Secure/, 'a proxy not trusted cannot make a plain HTTP cookie Secure')
+})
