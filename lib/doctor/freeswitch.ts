@@ -12,7 +12,7 @@ import {
   FreeSwitchUnavailable,
   type FreeSwitchConnection,
   type FreeSwitchTarget,
-} from './freeswitch-client.js'
+} from '../esl/inbound-client.js'
 import {
   agentPhones,
   fallback,

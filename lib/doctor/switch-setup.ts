@@ -8,7 +8,7 @@
  */
 import type { Action } from './dialplan.js'
 import { fail, pass, warn, type CheckResult } from './check.js'
-import type { FreeSwitchConnection } from './freeswitch-client.js'
+import type { FreeSwitchConnection } from '../esl/inbound-client.js'
 
 export type SwitchSetup = {
   /** serve's --hold-music. */

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { connectFreeSwitch } from '../../lib/doctor/freeswitch-client.js'
+import { connectFreeSwitch } from '../../lib/esl/inbound-client.js'
 import { rows } from '../../lib/store/db.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { FALLBACK_WORKFLOW, importFallbackMailbox } from '../../lib/server/fallback-mailbox.js'

@@ -1,6 +1,6 @@
 /**
- * A connection to FreeSWITCH's inbound Event Socket for the doctor, through esl-lite's FreeSwitchClient (its
- * intended use: a client that authenticates and runs `bgapi`). esl-lite never reports how `auth` went, an ACL
+ * A connection to FreeSWITCH's inbound Event Socket (the doctor's checks, `serve`'s fallback-mailbox import), through
+ * esl-lite's FreeSwitchClient (its intended use: a client that authenticates and runs `bgapi`). esl-lite never reports how `auth` went, an ACL
  * rejection or a refused connection to the caller: it retries for ever and says so only to its logger. So the
  * client gets a logger whose hook reads those lines (nothing is written) and the first of them settles the
  * connection: `+OK accepted`, `-ERR invalid` (wrong password), `text/rude-rejection` (the ACL), a socket error
