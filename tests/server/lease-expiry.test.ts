@@ -5,9 +5,10 @@
  * `serve` process killed with SIGKILL; the embedded database belongs to one process, so there the dead
  * router's rows are written as it would have left them, and the living router is a server in this process.
  */
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { sql } from 'drizzle-orm'
 import { migrateStore, openStore, rows, type Store } from '../../lib/store/db.js'
+import { INBOX_CHANNEL } from '../../lib/store/inbox.js'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { dbKind, testDatabase, testStore } from '../helpers/db.js'
 import { serveProcess } from '../helpers/serve-process.js'
@@ -30,6 +31,21 @@ dial: user/3001@pbx
 teams: [desk]
 `
 
+/** Resolves once `count` inbox rows `router_lost` are announced (the trigger's NOTIFY on ivr_router_inbox). */
+async function lostCalls(t: Test, store: Store, count: number): Promise<{ all: Promise<string[]> }> {
+  const ids: string[] = []
+  let done!: (ids: string[]) => void
+  const all = new Promise<string[]>((resolve) => (done = resolve))
+  const unlisten = await store.listen(INBOX_CHANNEL, {
+    onNotify(payload) {
+      const notice = JSON.parse(payload) as { callId: string; reason: string }
+      if (notice.reason === 'router_lost' && ids.push(notice.callId) === count) done(ids.sort())
+    },
+  })
+  t.teardown(unlisten)
+  return { all }
+}
+
 /** Waits for a condition on the database (the dead router's calls give no other sign). */
 async function until(store: Store, query: ReturnType<typeof sql>): Promise<void> {
   for (;;) {
@@ -44,12 +60,14 @@ t.test(`a dead router's agent and queued caller are freed after the lease (${dbK
   let store: Store
   let port: number
   let stop: () => Promise<void>
+  let announced: { all: Promise<string[]> }
   if (dbKind === 'postgres') {
     const db = await testDatabase(t)
     store = await openStore(db.config)
     t.teardown(() => store.close())
     await migrateStore(store)
     await applyYaml(store, DOCS)
+    announced = await lostCalls(t, store, 2)
     const env = { ...db.env, IVR_LEASE_SECONDS: String(LEASE) }
     const [dying, living] = await Promise.all([serveProcess(t, env), serveProcess(t, env)])
     // On the router that dies: one caller talks to solo for ten minutes, another waits in the queue.
@@ -69,6 +87,7 @@ t.test(`a dead router's agent and queued caller are freed after the lease (${dbK
   } else {
     store = await testStore(t)
     await applyYaml(store, DOCS)
+    announced = await lostCalls(t, store, 2)
     // What the dying router left: its beat, a caller talking to solo (its place kept until the talk ends, solo
     // reserved under a lease) and a caller waiting.
     await store.db.execute(
@@ -102,7 +121,7 @@ t.test(`a dead router's agent and queued caller are freed after the lease (${dbK
 
   const next = await fs.call({ port, script: { bridges: [{ legs: 'answer', ringMs: 50, talkMs: 100 }] } }).result
   // The dead router's two calls: closed by the living router once the dead one has been silent for the lease.
-  await until(store, sql`select count(*) = 2 as ok from calls where outcome = 'failed'`)
+  t.equal((await announced.all).length, 2, 'both announced to the inbox')
   await stop()
   const lost = await rows<{ outcome: string; inbox: string; reason: string; under_way: number }>(
     store.db,
