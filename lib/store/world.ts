@@ -129,7 +129,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly #ledger: StoreLedger
   readonly #routerId: string
   readonly #starts: CallStarts
-  /** Starts being written, by call: the call's record waits for its start. */
+  /** Starts still being written, by call: the call's record waits for its start. */
   readonly #starting = new Map<string, Promise<void>>()
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #unlisten: (() => Promise<void>)[] = []
@@ -351,10 +351,13 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   }
 
   started(call: CallBegun): void {
-    const writing = this.#measured('start', this.#starts.add(call)).catch((err: unknown) => {
-      // Only a trace in case this router dies: the call's record does not depend on it.
-      this.#log.warn({ call: call.id, err: message(err) }, 'could not write the call as under way')
-    })
+    const writing = this.#measured('start', this.#starts.add(call))
+      .catch((err: unknown) => {
+        // Only a trace in case this router dies: the call's record does not depend on it.
+        this.#log.warn({ call: call.id, err: message(err) }, 'could not write the call as under way')
+      })
+      // Written (or failed): the record need not wait, nor set a timer for it.
+      .finally(() => this.#starting.delete(call.id))
     this.#starting.set(call.id, writing)
   }
 
@@ -382,7 +385,6 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     // After the start (a call that ends at once must not leave its start behind), but never held up by it: a start
     // stuck on an unanswering database would keep the record from the spool.
     const starting = this.#starting.get(call.id)
-    this.#starting.delete(call.id)
     if (starting) await this.#timed(starting).catch(() => {})
     try {
       await this.#timed(this.#measured('record', writeRecord(this.#store.db, call)))
