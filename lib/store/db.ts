@@ -38,7 +38,7 @@ export type Store = {
 }
 
 /** The distributor's operations all wait for one lock: more connections than this only wait longer. */
-const ROUTING_POOL_SIZE = 4
+export const ROUTING_POOL_SIZE = 4
 
 export const MIGRATIONS_FOLDER = join(packageRoot, 'sql', 'migrations')
 

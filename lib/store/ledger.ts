@@ -4,7 +4,8 @@
  * decided one at a time across routers. Offers to callers on other routers go out on `ivr_router_offer`
  * (OFFER_CHANNEL); every router's sweep also returns what is reserved for its callers, in case a notice was lost.
  */
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
+import PQueue from 'p-queue'
 import type { QueuePosition } from '../engine/world.js'
 import type {
   AgentNotice,
@@ -16,7 +17,7 @@ import type {
   RouteResult,
 } from '../routing/ledger.js'
 import { estimatedWaitSeconds, TEAM_HALF_LIFE_SECONDS } from '../routing/recent.js'
-import { rows, type Db } from './db.js'
+import { ROUTING_POOL_SIZE, rows, type Db } from './db.js'
 
 export const OFFER_CHANNEL = 'ivr_router_offer'
 
@@ -82,11 +83,25 @@ export function parseOffer(payload: string): Assignment | undefined {
   }
 }
 
+/** Operations that give agents back go first: they let a waiting caller reach an agent now. */
+const RELEASE_FIRST = 1
+
 export class StoreLedger implements Ledger {
+  /**
+   * The operations waiting for a connection of the distributor's own pool. In a surge of new callers (500 at
+   * once: each ask takes its turn under the distributor's lock) an agent's release, queued behind every ask,
+   * waited 100–260 ms before it could hand the agent on; a new caller finds every agent busy anyway, so asks wait.
+   */
+  readonly #queue = new PQueue({ concurrency: ROUTING_POOL_SIZE })
+
   constructor(
     private readonly db: Db,
     private readonly options: StoreLedgerOptions,
   ) {}
+
+  #rows<T>(query: SQL, releases = false): Promise<T[]> {
+    return this.#queue.add(() => rows<T>(this.db, query), { priority: releases ? RELEASE_FIRST : 0 })
+  }
 
   async route(op: RouteOp): Promise<RouteResult> {
     const { routerId, leaseSeconds, retryDelaySeconds, unreachableSeconds } = this.options
@@ -95,8 +110,7 @@ export class StoreLedger implements Ledger {
     const ask = typeof place === 'object' ? place : undefined
     const target = ask ? ('team' in ask.forWhom ? [ask.forWhom.team, null] : [null, ask.forWhom.agent]) : [null, null]
     const exclude = ask?.exclude?.length ? ask.exclude : null
-    const list = await rows<Row>(
-      this.db,
+    const list = await this.#rows<Row>(
       sql`select ${COLUMNS} from ivr_route(
         ${op.callId}, ${op.caller}, ${routerId},
         ${end?.outcome ?? null}, ${end?.outcome === 'answered' ? end.agent : null},
@@ -112,6 +126,7 @@ export class StoreLedger implements Ledger {
               )}]::text[]`
         },
         ${leaseSeconds}::int, ${retryDelaySeconds}::int, ${unreachableSeconds}::int)`,
+      op.release !== undefined,
     )
     const rests = list.filter((r) => r.kind === 'rest').map((r) => new Date(r.at!).getTime())
     return {
@@ -126,16 +141,14 @@ export class StoreLedger implements Ledger {
   /** This router's beat and a dispatch; what is reserved for its callers in line (offers made now or before). */
   async sweep(): Promise<Assignment[]> {
     const { routerId, aliveSeconds, leaseSeconds } = this.options
-    const list = await rows<Row>(
-      this.db,
+    const list = await this.#rows<Row>(
       sql`select ${COLUMNS} from ivr_sweep(${routerId}, ${aliveSeconds}::int, ${leaseSeconds}::int)`,
     )
     return assignments(list.filter((r) => r.kind === 'held'))
   }
 
   async position(callId: string): Promise<QueuePosition | undefined> {
-    const [row] = await rows<{ position: number; handoffs: number }>(
-      this.db,
+    const [row] = await this.#rows<{ position: number; handoffs: number }>(
       sql`select
           (select count(*)::int from queue_entries q
            where q.team is not distinct from me.team and q.agent is not distinct from me.agent

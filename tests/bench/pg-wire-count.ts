@@ -28,7 +28,8 @@ export class PgWireCounter {
 
   /** Listens on a free loopback port and forwards to `target` (host:port). */
   static async start(target: { host: string; port: number }): Promise<{ counter: PgWireCounter; port: number }> {
-    const server = createServer((client) => counter.#pipe(client, target))
+    // No Nagle on either hop: a message split over two writes would wait for the peer's delayed ACK (40 ms).
+    const server = createServer({ noDelay: true }, (client) => counter.#pipe(client, target))
     const counter = new PgWireCounter(server)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     return { counter, port: (server.address() as { port: number }).port }
@@ -36,7 +37,7 @@ export class PgWireCounter {
 
   #pipe(client: Socket, target: { host: string; port: number }): void {
     this.connections++
-    const upstream = createConnection(target)
+    const upstream = createConnection({ ...target, noDelay: true })
     for (const s of [client, upstream]) {
       this.#sockets.add(s)
       s.on('close', () => this.#sockets.delete(s))
