@@ -4,7 +4,7 @@
  * decided one at a time across routers. Offers to callers on other routers go out on `ivr_router_offer`
  * (OFFER_CHANNEL); every router's sweep also returns what is reserved for its callers, in case a notice was lost.
  */
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { QueuePosition } from '../engine/world.js'
 import type {
   AgentNotice,
@@ -43,6 +43,16 @@ const COLUMNS = sql`o_kind as kind, o_call as call, o_agent as agent, o_dial as 
   o_at as at, o_detail as detail`
 
 const reserved = (r: Row): Reserved => ({ name: r.agent!, dial: r.dial!, reservation: Number(r.reservation) })
+
+/** A `text[]` parameter, null when empty. */
+function textArray(values: readonly string[]): SQL | null {
+  return values.length
+    ? sql`array[${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )}]::text[]`
+    : null
+}
 
 /** Rows grouped per call, in order. */
 function assignments(list: readonly Row[]): Assignment[] {
@@ -95,6 +105,7 @@ export class StoreLedger implements Ledger {
     const ask = typeof place === 'object' ? place : undefined
     const target = ask ? ('team' in ask.forWhom ? [ask.forWhom.team, null] : [null, ask.forWhom.agent]) : [null, null]
     const exclude = ask?.exclude?.length ? ask.exclude : null
+    const legs = end && 'unreachable' in end ? (end.unreachable ?? []) : []
     const list = await rows<Row>(
       this.db,
       sql`select ${COLUMNS} from ivr_route(
@@ -103,15 +114,9 @@ export class StoreLedger implements Ledger {
         ${end && 'cause' in end ? (end.cause ?? null) : null},
         ${end?.outcome === 'answered' ? end.talkSeconds : null}::float8, ${op.release?.keep ?? null},
         ${ask ? ask.ask : place}, ${target[0]}, ${target[1]}, ${ask?.priority ?? 0}::int,
-        ${
-          exclude === null
-            ? null
-            : sql`array[${sql.join(
-                exclude.map((a) => sql`${a}`),
-                sql`, `,
-              )}]::text[]`
-        },
-        ${leaseSeconds}::int, ${retryDelaySeconds}::int, ${unreachableSeconds}::int)`,
+        ${textArray(exclude ?? [])},
+        ${leaseSeconds}::int, ${retryDelaySeconds}::int, ${unreachableSeconds}::int,
+        ${textArray(legs.map((l) => l.agent))}, ${textArray(legs.map((l) => l.cause))})`,
     )
     const rests = list.filter((r) => r.kind === 'rest').map((r) => new Date(r.at!).getTime())
     return {
