@@ -62,17 +62,27 @@ export type RingRequest = {
   ringSeconds: number
   /** Team the call is for, for the record and caller ID on the agent's phone. */
   team?: string
-  /** Called as soon as the media side knows which agent answered (before the talk ends). */
-  onAnswered?: (agent: string) => void
+  /**
+   * Called as soon as the media side knows which agent answered (before the talk ends), with the other agents rung
+   * at once whose legs could not reach them.
+   */
+  onAnswered?: (agent: string, unreachable: UnreachableLeg[]) => void
 }
 
 export type RingOutcome = 'answered' | 'no-answer' | 'busy' | 'unavailable' | 'failed'
 /**
  * 'answered' resolves when the bridge ends (the agent and caller have talked); the others when ringing stops.
  */
-export type RingResult =
+export type RingResult = (
   | { outcome: 'answered'; agent: string; answeredAt: number; talkSeconds: number }
   | { outcome: Exclude<RingOutcome, 'answered'>; cause?: string }
+) & {
+  /** Agents rung at once whose own leg could not reach them, whatever became of the ring as a whole. */
+  unreachable?: UnreachableLeg[]
+}
+
+/** A leg of a ring-all that could not reach its agent (not registered, no route …), with FreeSWITCH's cause. */
+export type UnreachableLeg = { agent: string; cause: string }
 
 export type VoicemailRequest = {
   greeting?: Prompt

@@ -42,9 +42,12 @@ export function seatOf(ctx: HuntContext): Seat {
 }
 
 function ringEnd(result: RingResult): RingEnd {
+  const legs = result.unreachable?.length ? { unreachable: result.unreachable } : {}
   if (result.outcome === 'answered')
-    return { outcome: 'answered', agent: result.agent, talkSeconds: result.talkSeconds }
-  return result.cause === undefined ? { outcome: result.outcome } : { outcome: result.outcome, cause: result.cause }
+    return { outcome: 'answered', agent: result.agent, talkSeconds: result.talkSeconds, ...legs }
+  return result.cause === undefined
+    ? { outcome: result.outcome, ...legs }
+    : { outcome: result.outcome, cause: result.cause, ...legs }
 }
 
 export async function hunt(ctx: HuntContext, forWhom: RingFor, o: HuntOptions): Promise<RingResult> {
@@ -82,9 +85,9 @@ export async function hunt(ctx: HuntContext, forWhom: RingFor, o: HuntOptions): 
         targets: offer.targets,
         ringSeconds: seconds,
         ...(state.team ? { team: state.team } : {}),
-        onAnswered: (agent) => {
+        onAnswered: (agent, unreachable) => {
           o.hooks?.onAnswered?.()
-          void seat.answered(agent)
+          void seat.answered(agent, unreachable)
         },
       })
     } catch (err) {

@@ -4,7 +4,7 @@
  * `serve`; the simulator implements it from the files given, in virtual time.
  */
 import type { Agent, Contact, Schedule, Team, Workflow } from '../workflow/schema.js'
-import type { DialTarget } from './call.js'
+import type { DialTarget, UnreachableLeg } from './call.js'
 import type { CallRecord } from './record.js'
 import type { Requester } from './requests.js'
 
@@ -32,10 +32,10 @@ export type Offer = {
 
 /** How the ring of an offer ended: what the agents' rest, wrap-up, counters and status follow from. */
 export type RingEnd =
-  | { outcome: 'answered'; agent: string; talkSeconds: number }
-  | { outcome: 'no-answer' | 'busy' | 'unavailable' | 'failed'; cause?: string }
+  | { outcome: 'answered'; agent: string; talkSeconds: number; unreachable?: UnreachableLeg[] }
+  | { outcome: 'no-answer' | 'busy' | 'unavailable' | 'failed'; cause?: string; unreachable?: UnreachableLeg[] }
   /** The caller left while it rang, or the offer was never rung: the agents go back without rest. */
-  | { outcome: 'unused' }
+  | { outcome: 'unused'; unreachable?: UnreachableLeg[] }
 
 /**
  * What becomes of the caller's place after a ring: ask for the next agent, other than the ones this hunt already
@@ -59,8 +59,8 @@ export type QueuePosition = {
 export type Seat = {
   /** Asks for an agent now: an offer when one is free and nobody waits ahead, else undefined (`queue`: the caller keeps its place in line; `try`: it gives it up). */
   request(want: Want, mode: 'try' | 'queue'): Promise<Offer | undefined>
-  /** One of the offer's agents answered: the others go back now. */
-  answered(agent: string): Promise<void>
+  /** One of the offer's agents answered: the others go back now (unreachable: those their legs could not reach). */
+  answered(agent: string, unreachable?: UnreachableLeg[]): Promise<void>
   /** The ring of the current offer ended; then `after`: one round trip for both. */
   finish(end: RingEnd, after: After): Promise<Offer | undefined>
   /** Waits in line: an offer when one comes, 'deadline' at `until` (ms epoch). Rejects when `signal` aborts. */

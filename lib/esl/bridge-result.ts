@@ -4,7 +4,7 @@
  * reset on every attempt and decide; `originate_failed_cause` and `last_bridge_hangup_cause` keep
  * stale values from earlier bridges and are only a fallback when both are missing.
  */
-import type { RingOutcome } from '../engine/call.js'
+import type { RingOutcome, UnreachableLeg } from '../engine/call.js'
 
 export type Vars = (name: string) => string | undefined
 
@@ -48,3 +48,32 @@ export function readBridge(vars: Vars): BridgeReading {
   }
   return { outcome: 'failed', cause }
 }
+
+/**
+ * The legs of a ring-all (their channel UUIDs were ours: dial-string.ts) that could not reach their agent.
+ * `originate_causes` holds `<uuid>;<cause>` for every leg FreeSWITCH created (switch_ivr_originate.c); it
+ * accumulates over the call's bridges, so only our UUIDs count (several entries read as `ARRAY::a|:b`). A leg with
+ * no entry was never created: its endpoint failed at once (a `user/` not registered becomes
+ * `error/user_not_registered`), and FreeSWITCH names that cause only for the bridge as a whole, when every leg failed.
+ */
+export function unreachableLegs(
+  causes: string | undefined,
+  legs: ReadonlyMap<string, string>,
+  reading: BridgeReading,
+): UnreachableLeg[] {
+  const entries = causes === undefined ? [] : causes.startsWith('ARRAY::') ? causes.slice(7).split('|:') : [causes]
+  const byLeg = new Map<string, string>()
+  for (const entry of entries) {
+    const [uuid, cause] = entry.split(';')
+    if (uuid !== undefined && cause !== undefined && legs.has(uuid)) byLeg.set(uuid, cause)
+  }
+  const found: UnreachableLeg[] = []
+  for (const [uuid, agent] of legs) {
+    const cause = byLeg.get(uuid) ?? (reading.outcome === 'unavailable' ? reading.cause : LEG_NOT_CREATED)
+    if (cause === LEG_NOT_CREATED || UNAVAILABLE.has(cause)) found.push({ agent, cause })
+  }
+  return found
+}
+
+/** The cause given to a leg FreeSWITCH could not create while other legs of the same ring were created. */
+export const LEG_NOT_CREATED = 'LEG_NOT_CREATED'

@@ -6,6 +6,7 @@
  * results (talk time, the recording) come in the EXECUTE_COMPLETE after the hang-up, which
  * `linger` keeps coming, so those wait for it.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
@@ -20,7 +21,7 @@ import {
 } from '../engine/call.js'
 import { toE164 } from '../phone/e164.js'
 import type { Prompt } from '../workflow/schema.js'
-import { readBridge } from './bridge-result.js'
+import { readBridge, unreachableLegs } from './bridge-result.js'
 import { SessionClosed, type ChannelEvent, type ChannelSession } from './channel-session.js'
 import { dialString } from './dial-string.js'
 import type { Media } from './media.js'
@@ -195,26 +196,47 @@ export class EslCall implements Call {
     if (req.targets.length === 0) return { outcome: 'unavailable', cause: 'NO_AGENT_AVAILABLE' }
     if (this.session.isEnded) throw new CallEnded()
     await this.#prepare()
+    // Legs rung at once get their UUIDs from us: the answering leg and the ones that failed name their agent.
+    const legs = new Map<string, string>(
+      req.targets.length > 1 ? req.targets.map((t) => [randomUUID(), t.agent] as const) : [],
+    )
     let bridgedAt: number | undefined
     let whoAnswered: Promise<string | undefined> | undefined
     const stop = this.session.on('CHANNEL_BRIDGE', (e) => {
       if (bridgedAt !== undefined) return
       bridgedAt = eventTime(e) ?? this.#now()
-      // Each leg carries `ivr_agent` (dial-string.ts); ask the answering leg which agent it is.
       const other = e.text('Other-Leg-Unique-ID')
       if (req.targets.length > 1 && other !== undefined && UUID.test(other)) {
-        whoAnswered = this.session.api('uuid_getvar', other, 'ivr_agent').then(
-          (v) => v.trim(),
-          () => undefined,
-        )
-        void whoAnswered.then((name) => {
-          if (name && req.targets.some((t) => t.agent === name)) req.onAnswered?.(name)
+        // A leg whose UUID is not ours (an endpoint that ignored origination_uuid) is asked for its `ivr_agent`.
+        const known = legs.get(other)
+        whoAnswered =
+          known !== undefined
+            ? Promise.resolve(known)
+            : this.session.api('uuid_getvar', other, 'ivr_agent').then(
+                (v) => v.trim(),
+                () => undefined,
+              )
+        // originate_causes is final by the CHANNEL_BRIDGE (trace bridge_busy_then_answer_rr): the agents the other
+        // legs could not reach go back unreachable together with the ones that lost the race.
+        const unreachable = unreachableLegs(e.variableText('originate_causes'), legs, {
+          outcome: 'answered',
+          cause: 'SUCCESS',
         })
-      } else if (req.targets.length === 1) req.onAnswered?.(req.targets[0]!.agent)
+        void whoAnswered.then((name) => {
+          if (name && req.targets.some((t) => t.agent === name))
+            req.onAnswered?.(
+              name,
+              unreachable.filter((u) => u.agent !== name),
+            )
+        })
+      } else if (req.targets.length === 1) req.onAnswered?.(req.targets[0]!.agent, [])
     })
     let done: ChannelEvent | undefined
     try {
-      done = await this.session.execute('bridge', dialString(req, toE164(this.caller, this.opts.region)))
+      done = await this.session.execute(
+        'bridge',
+        dialString(req, toE164(this.caller, this.opts.region), [...legs.keys()]),
+      )
     } catch (err) {
       if (!(err instanceof SessionClosed)) throw err
     } finally {
@@ -226,9 +248,12 @@ export class EslCall implements Call {
     }
     const reading = readBridge((name) => done.variableText(name))
     if (reading.outcome === 'caller-left') throw new CallEnded(reading.cause)
-    if (reading.outcome === 'answered')
-      return this.#answered(req, bridgedAt ?? this.#now(), whoAnswered, eventTime(done))
-    return { outcome: reading.outcome, cause: reading.cause }
+    const unreachable = legs.size ? unreachableLegs(done.variableText('originate_causes'), legs, reading) : []
+    const result: RingResult =
+      reading.outcome === 'answered'
+        ? await this.#answered(req, bridgedAt ?? this.#now(), whoAnswered, eventTime(done))
+        : { outcome: reading.outcome, cause: reading.cause }
+    return unreachable.length ? { ...result, unreachable } : result
   }
 
   async #answered(

@@ -7,6 +7,7 @@
  * An agent released is offered to the head of the line only: one dispatch, not one query per waiting caller.
  */
 import { EventEmitter } from 'node:events'
+import type { UnreachableLeg } from '../engine/call.js'
 import type { After, Clock, Offer, QueuePosition, RingEnd, RingFor, Seat, Want } from '../engine/world.js'
 import type { AgentNotice, Assignment, Ledger, Place, Reserved, RouteResult } from './ledger.js'
 
@@ -220,9 +221,10 @@ class LineSeat implements Seat {
     return this.#take()
   }
 
-  async answered(agent: string): Promise<void> {
+  async answered(agent: string, unreachable: UnreachableLeg[] = []): Promise<void> {
     if (this.#held.length < 2) return
-    await this.#route('answered', { end: { outcome: 'unused' }, keep: agent }, 'stay')
+    const end: RingEnd = unreachable.length ? { outcome: 'unused', unreachable } : { outcome: 'unused' }
+    await this.#route('answered', { end, keep: agent }, 'stay')
   }
 
   async finish(end: RingEnd, after: After): Promise<Offer | undefined> {

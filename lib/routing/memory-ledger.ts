@@ -210,7 +210,13 @@ export class MemoryLedger implements Ledger {
   }
 
   /** Gives an agent back with the effects of how its ring ended; returns when its rest ends, if it rests. */
-  #release(a: AgentState, end: RingEnd, entry: Entry | undefined, notices: AgentNotice[]): number | undefined {
+  #release(a: AgentState, ringEnd: RingEnd, entry: Entry | undefined, notices: AgentNotice[]): number | undefined {
+    // A ring-all's leg that could not reach this agent: unreachable, however the ring as a whole ended.
+    const leg = 'unreachable' in ringEnd ? ringEnd.unreachable?.find((u) => u.agent === a.agent.name) : undefined
+    const end: RingEnd =
+      leg && !(ringEnd.outcome === 'answered' && ringEnd.agent === leg.agent)
+        ? { outcome: 'unavailable', cause: leg.cause }
+        : ringEnd
     delete a.reservedBy
     delete a.reservation
     const team = entry && 'team' in entry.forWhom ? this.#teams.get(entry.forWhom.team) : undefined

@@ -132,7 +132,7 @@ export class SimCall implements Call {
       case 'answer': {
         await this.#wait(RING_BEFORE_ANSWER_S)
         const answeredAt = this.clock.now()
-        if (req.targets[0]) req.onAnswered?.(req.targets[0].agent)
+        if (req.targets[0]) req.onAnswered?.(req.targets[0].agent, [])
         // Once bridged the call is the agent's: the talk ends normally whatever the script says next.
         await this.clock.sleep(this.scenario.talkSeconds * 1000)
         return {

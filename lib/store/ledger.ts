@@ -45,6 +45,16 @@ const COLUMNS = sql`o_kind as kind, o_call as call, o_agent as agent, o_dial as 
 
 const reserved = (r: Row): Reserved => ({ name: r.agent!, dial: r.dial!, reservation: Number(r.reservation) })
 
+/** A `text[]` parameter, null when empty. */
+function textArray(values: readonly string[]): SQL | null {
+  return values.length
+    ? sql`array[${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )}]::text[]`
+    : null
+}
+
 /** Rows grouped per call, in order. */
 function assignments(list: readonly Row[]): Assignment[] {
   const byCall = new Map<string, Reserved[]>()
@@ -110,6 +120,7 @@ export class StoreLedger implements Ledger {
     const ask = typeof place === 'object' ? place : undefined
     const target = ask ? ('team' in ask.forWhom ? [ask.forWhom.team, null] : [null, ask.forWhom.agent]) : [null, null]
     const exclude = ask?.exclude?.length ? ask.exclude : null
+    const legs = end && 'unreachable' in end ? (end.unreachable ?? []) : []
     const list = await this.#rows<Row>(
       sql`select ${COLUMNS} from ivr_route(
         ${op.callId}, ${op.caller}, ${routerId},
@@ -117,15 +128,9 @@ export class StoreLedger implements Ledger {
         ${end && 'cause' in end ? (end.cause ?? null) : null},
         ${end?.outcome === 'answered' ? end.talkSeconds : null}::float8, ${op.release?.keep ?? null},
         ${ask ? ask.ask : place}, ${target[0]}, ${target[1]}, ${ask?.priority ?? 0}::int,
-        ${
-          exclude === null
-            ? null
-            : sql`array[${sql.join(
-                exclude.map((a) => sql`${a}`),
-                sql`, `,
-              )}]::text[]`
-        },
-        ${leaseSeconds}::int, ${retryDelaySeconds}::int, ${unreachableSeconds}::int)`,
+        ${textArray(exclude ?? [])},
+        ${leaseSeconds}::int, ${retryDelaySeconds}::int, ${unreachableSeconds}::int,
+        ${textArray(legs.map((l) => l.agent))}, ${textArray(legs.map((l) => l.cause))})`,
       op.release !== undefined,
     )
     const rests = list.filter((r) => r.kind === 'rest').map((r) => new Date(r.at!).getTime())

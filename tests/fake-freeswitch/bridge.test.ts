@@ -87,6 +87,19 @@ t.test('sequential legs and leg_timeout', async (t) => {
   ])
 })
 
+t.test('origination_uuid in a leg names its channel (switch_core_session_outgoing_channel)', async (t) => {
+  const a = '11111111-1111-4111-8111-111111111111'
+  const b = '22222222-2222-4222-8222-222222222222'
+  const { events } = await bridgeCall(
+    { bridges: [['busy', 'answer']] },
+    ['continue_on_fail=true'],
+    `[origination_uuid=${a}]user/1001@pbx,[origination_uuid=${b}]user/1002@pbx`,
+  )
+  const bridged = events.find((e) => e['Event-Name'] === 'CHANNEL_BRIDGE')
+  t.equal(bridged?.['Other-Leg-Unique-ID'], b)
+  t.same(variable(bridged, 'originate_causes'), [`${a};USER_BUSY`, `${b};NONE`])
+})
+
 t.test('hangup_after_bridge=true: the agent hanging up ends the call before the bridge completes', async (t) => {
   const { events, result } = await bridgeCall({ bridges: ['answer'] }, ['hangup_after_bridge=true'], 'user/1001@pbx')
   t.same(names(events).slice(1), [

@@ -195,6 +195,59 @@ for (const [kind, make] of HARNESSES) {
     t.same(names(await request(h, 'c2', ask('desk', 'try'))), ['a2'], 'a1 is still skipped')
   })
 
+  t.test(`${kind}: a ring-all's legs that could not reach their agents make those agents unreachable`, async (t) => {
+    const h = await make(t, team('all', 'simultaneous') + agentsYaml(['a1', 'a2', 'a3', 'a4'], 'all'))
+    t.same(names(await request(h, 'c1', ask('all'))), ['a1', 'a2', 'a3', 'a4'])
+    // At the bridge: a3 answered; the legs of a1 and a2 had failed to reach them, a4's lost the race.
+    const bridged = await h.ledger.route({
+      callId: 'c1',
+      caller: '',
+      release: {
+        end: {
+          outcome: 'unused',
+          unreachable: [
+            { agent: 'a1', cause: 'LEG_NOT_CREATED' },
+            { agent: 'a2', cause: 'NO_ROUTE_DESTINATION' },
+          ],
+        },
+        keep: 'a3',
+      },
+      place: 'stay',
+    })
+    t.same(names(bridged), ['a3'])
+    const answered = await finish(h, 'c1', {
+      outcome: 'answered',
+      agent: 'a3',
+      talkSeconds: 5,
+      unreachable: [
+        { agent: 'a1', cause: 'LEG_NOT_CREATED' },
+        { agent: 'a2', cause: 'NO_ROUTE_DESTINATION' },
+      ],
+    })
+    t.match(
+      bridged.notices.sort((x, y) => x.agent.localeCompare(y.agent)),
+      [
+        { kind: 'unreachable', agent: 'a1', cause: 'LEG_NOT_CREATED' },
+        { kind: 'unreachable', agent: 'a2', cause: 'NO_ROUTE_DESTINATION' },
+      ],
+      'whoever answered, the legs that failed to reach their agents are reported',
+    )
+    t.same(answered.notices, [], 'once, when the others go back at the bridge')
+    t.match(await h.agent('a1'), { restReason: 'unreachable' })
+    t.match(await h.agent('a2'), { restReason: 'unreachable' })
+    t.match(await h.agent('a3'), { restReason: null, noAnswers: 0 }, 'the agent who answered is free')
+    t.match(await h.agent('a4'), { restReason: null }, 'the leg that lost the race is free')
+    t.same(names(await request(h, 'c2', ask('all'))).sort(), ['a3', 'a4'], 'the next caller rings the reachable ones')
+    const rangOut = await finish(h, 'c2', {
+      outcome: 'no-answer',
+      cause: 'NO_ANSWER',
+      unreachable: [{ agent: 'a4', cause: 'USER_NOT_REGISTERED' }],
+    })
+    t.match(rangOut.notices, [{ kind: 'unreachable', agent: 'a4', cause: 'USER_NOT_REGISTERED' }])
+    t.match(await h.agent('a3'), { restReason: 'no-answer', noAnswers: 1 }, 'a ring-all nobody answered rests a3')
+    t.match(await h.agent('a4'), { restReason: 'unreachable', noAnswers: 0 })
+  })
+
   t.test(`${kind}: priority first, then arrival`, async (t) => {
     const h = await make(t, team('desk', 'sequential') + agentsYaml(['a1'], 'desk'))
     await request(h, 'c0', ask('desk'))

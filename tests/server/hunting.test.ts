@@ -145,6 +145,65 @@ t.test('an unreachable agent is skipped for a while and reported; the caller hun
   t.match(world.ledger.agentView('gone'), { restReason: 'unreachable', restCause: 'USER_NOT_REGISTERED' })
 })
 
+t.test('ring-all: each leg that cannot reach its agent makes that agent unreachable, whoever answers', async (t) => {
+  const notices: AgentNotice[] = []
+  const s = await serve(
+    `
+name: line
+steps:
+  A:
+    - assign: { team: all }
+---
+kind: team
+name: all
+strategy: simultaneous
+---
+kind: agent
+name: gone
+dial: user/gone@pbx
+teams: [all]
+---
+kind: agent
+name: far
+dial: sofia/gateway/carrier/far
+teams: [all]
+---
+kind: agent
+name: here
+dial: user/here@pbx
+teams: [all]
+`,
+    {},
+    { onNotice: (n) => notices.push(n) },
+  )
+  t.teardown(s.close)
+  const { call } = phones(
+    s,
+    {
+      'user/gone@pbx': { outcome: 'unavailable' },
+      'sofia/gateway/carrier/far': { outcome: 'unavailable' },
+      'user/here@pbx': { outcome: 'answer', talkMs: 100 },
+    },
+    1000,
+  )
+  const first = await call().result
+  t.same(bridged(first.apps), [['gone', 'far', 'here']], 'one bridge rang all three')
+  t.match(first.apps.find((a) => a.name === 'bridge')?.arg, /\[origination_uuid=[0-9a-f-]{36},ivr_agent=gone\]/)
+  await s.server.whenIdle()
+  t.match(s.records[0], { outcome: 'connected', agent: 'here' })
+  t.match(
+    notices.sort((a, b) => a.agent.localeCompare(b.agent)),
+    [
+      // No channel was created for an unregistered user: FreeSWITCH names no cause for that leg alone.
+      { kind: 'unreachable', agent: 'far', cause: 'NO_ROUTE_DESTINATION' },
+      { kind: 'unreachable', agent: 'gone', cause: 'LEG_NOT_CREATED' },
+    ],
+  )
+  t.match(s.world.ledger.agentView('gone'), { restReason: 'unreachable', restCause: 'LEG_NOT_CREATED' })
+  t.match(s.world.ledger.agentView('far'), { restReason: 'unreachable', restCause: 'NO_ROUTE_DESTINATION' })
+  t.same(bridged((await call().result).apps), [['here']], 'the next caller rings only the agent it can reach')
+})
+
 t.test('a team whose agents are all unreachable: the try-connect goes to otherwise at once', async (t) => {
   const s = await serve(`
 name: line

@@ -44,7 +44,9 @@ async function rung(t: Test, s: Served, bridges: BridgeAttempt[]): Promise<{ ran
     t.notMatch(dial, /\|/, 'never a | chain: its originate_timeout would cap the later legs')
   }
   return {
-    rang: dials.map((d) => [...d.matchAll(/\[ivr_agent=(\w+)\]user\/t\d@pbx/g)].map((m) => m[1]!)),
+    rang: dials.map((d) =>
+      [...d.matchAll(/\[(?:origination_uuid=[0-9a-f-]{36},)?ivr_agent=(\w+)\]user\/t\d@pbx/g)].map((m) => m[1]!),
+    ),
     agent: record?.agent ?? null,
   }
 }

@@ -190,7 +190,8 @@ export const bridge: App = {
         const scripted = outcomes ? (outcomes[legIndex] ?? 'no-answer') : (attempt.legs as LegOutcome)
         legIndex++
         const [limit, timeoutCause, cappedAtLimit] = ringLimit(dial.vars, leg, left)
-        const uuid = ctx.newUuid()
+        // A leg's own `origination_uuid` names its channel (switch_core_session_outgoing_channel).
+        const uuid = leg.vars['origination_uuid'] ?? ctx.newUuid()
         const none = { leg, uuid, profile: undefined, answers: false, endsAt: 0, capped: false }
         if (e.errorCause !== undefined) return { ...none, cause: e.errorCause }
         const behaviour = ctx.phones?.behaviour(leg.target)
