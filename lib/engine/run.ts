@@ -90,6 +90,7 @@ export async function runCall(opts: RunOptions): Promise<CallRecord> {
       if (++visits > maxSteps) throw new Error(`more than ${maxSteps} steps in one call`)
       state.steps.push(step)
       emit({ type: 'step', step, workflow: workflow.name })
+      world.stepped?.(call.id, { workflow: workflow.name, step, at: clock.now() })
       if (call.isEnded) throw new CallEnded()
       const actions = workflow.steps[step]
       if (!actions) throw new Error(`unknown step "${step}" in workflow ${workflow.name}`)

@@ -94,6 +94,8 @@ export type World = {
    * by another router later). Never throws and is not waited for; `record` comes after it for the same call.
    */
   started?(call: CallBegun): void
+  /** The call entered a step (the console's board shows it); never throws and is not waited for. */
+  stepped?(callId: string, step: CallStep): void
   /** Stores the finished call. Must not lose it (spool when the database is away). */
   record(call: CallRecord): Promise<void>
 }
@@ -103,3 +105,6 @@ export type CallBegun = Pick<
   CallRecord,
   'id' | 'caller' | 'callerName' | 'dialed' | 'workflow' | 'version' | 'startedAt'
 >
+
+/** A step a call entered, and when (ms epoch). */
+export type CallStep = { workflow: string; step: string; at: number }

@@ -6,7 +6,7 @@
  * router closes its calls as `failed` with an inbox row (reason `router_lost`), so that somebody calls back.
  */
 import { sql } from 'drizzle-orm'
-import type { CallBegun } from '../engine/world.js'
+import type { CallBegun, CallStep } from '../engine/world.js'
 import { storable } from './records.js'
 import { rows, type Db } from './db.js'
 
@@ -49,6 +49,57 @@ export class CallStarts {
     }
     this.#sending = false
   }
+}
+
+/**
+ * The step each call under way is in, for the console's board: only the newest step of each call is kept until it
+ * is written, and all calls' steps go in one statement (the steps entered meanwhile, in the next), so a call that
+ * runs ten steps in a second costs a few updates at most. A step is only shown: one that fails is dropped.
+ */
+export class CallSteps {
+  readonly #pending = new Map<string, CallStep>()
+  #sending: Promise<void> | undefined
+
+  constructor(
+    private readonly db: Pick<Db, 'execute'>,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  add(callId: string, step: CallStep): void {
+    this.#pending.set(callId, step)
+    this.#sending ??= this.#send()
+  }
+
+  /** Resolves once what was added so far is written (or failed). */
+  flushed(): Promise<void> {
+    return this.#sending ?? Promise.resolve()
+  }
+
+  async #send(): Promise<void> {
+    while (this.#pending.size) {
+      const batch = [...this.#pending].slice(0, MAX_BATCH)
+      for (const [id] of batch) this.#pending.delete(id)
+      try {
+        await updateSteps(this.db, batch)
+      } catch (err) {
+        this.onError(err)
+      }
+    }
+    // In the same turn as the last check: a step added from now on starts the next send.
+    this.#sending = undefined
+  }
+}
+
+/** One statement for the steps of many calls; a call whose row is gone (ended) is left alone. */
+export async function updateSteps(db: Pick<Db, 'execute'>, steps: [string, CallStep][]): Promise<void> {
+  const list = storable(
+    steps.map(([id, s]) => ({ id, workflow: s.workflow, step: s.step, at: new Date(s.at).toISOString() })),
+  )
+  await db.execute(
+    sql`update calls_in_progress p set step = x.step, step_workflow = x.workflow, step_at = x.at
+        from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as x(id text, workflow text, step text, at timestamptz)
+        where p.id = x.id`,
+  )
 }
 
 /** One statement for them all; a call whose record is in already (a very short call) is not started again. */
@@ -120,6 +171,10 @@ export type CallUnderWay = {
   router: string
   /** False once its router stopped beating: the call is lost and will be closed as `failed`. */
   routerAlive: boolean
+  /** The step it is in, of which workflow, and since when (null until the first step is written). */
+  step: string | null
+  stepWorkflow: string | null
+  stepAt: string | null
 }
 
 /** How many calls are under way, and the `limit` that started first (the console's board). */
@@ -127,15 +182,19 @@ export async function listCallsUnderWay(
   db: Pick<Db, 'execute'>,
   limit: number,
 ): Promise<{ total: number; calls: CallUnderWay[] }> {
-  const list = await rows<CallUnderWay & { total: number; startedAt: Date | string }>(
+  const list = await rows<CallUnderWay & { total: number; startedAt: Date | string; stepAt: Date | string | null }>(
     db,
     sql`select count(*) over ()::int as total, p.id as "callId", p.caller, p.dialed, p.workflow,
-          p.started_at as "startedAt", p.router,
+          p.started_at as "startedAt", p.router, p.step, p.step_workflow as "stepWorkflow", p.step_at as "stepAt",
           exists (select 1 from routers r where r.id = p.router and r.seen_until > now()) as "routerAlive"
         from calls_in_progress p order by p.started_at, p.id limit ${limit}`,
   )
   return {
     total: list[0]?.total ?? 0,
-    calls: list.map(({ total: _, startedAt, ...c }) => ({ ...c, startedAt: new Date(startedAt).toISOString() })),
+    calls: list.map(({ total: _, startedAt, stepAt, ...c }) => ({
+      ...c,
+      startedAt: new Date(startedAt).toISOString(),
+      stepAt: stepAt === null ? null : new Date(stepAt).toISOString(),
+    })),
   }
 }

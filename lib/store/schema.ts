@@ -343,6 +343,11 @@ export const callsInProgress = pgTable(
     workflow: text('workflow').notNull(),
     workflowVersion: integer('workflow_version'),
     startedAt: at('started_at').notNull(),
+    /** The step the call is in (written in batches a few times a second: the console's board) and since when. */
+    step: text('step'),
+    /** The workflow of that step (the team's queued workflow while it runs). */
+    stepWorkflow: text('step_workflow'),
+    stepAt: at('step_at'),
   },
   (t) => [index('calls_in_progress_router_idx').on(t.router)],
 )

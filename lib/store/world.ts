@@ -19,7 +19,7 @@ import { EventEmitter } from 'node:events'
 import { hostname } from 'node:os'
 import type { CallRecord } from '../engine/record.js'
 import type { Requester } from '../engine/requests.js'
-import type { CallBegun, Clock, Seat, World } from '../engine/world.js'
+import type { CallBegun, CallStep, Clock, Seat, World } from '../engine/world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import type { Contact, Workflow } from '../workflow/schema.js'
@@ -29,7 +29,7 @@ import { loadDirectory, type StoreDirectory, type VersionedWorkflow } from './di
 import { listenForChanges } from './notify.js'
 import { writeRecord, writeSms } from './records.js'
 import { renewLeases } from './reservations.js'
-import { CallStarts, closeLostCalls, type LostCall } from './calls-in-progress.js'
+import { CallStarts, CallSteps, closeLostCalls, type LostCall } from './calls-in-progress.js'
 import { OFFER_CHANNEL, parseOffer, StoreLedger } from './ledger.js'
 import { Spool, type ReplayResult, type SpoolItem } from './spool.js'
 import { Distributor } from '../routing/distributor.js'
@@ -129,6 +129,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly #ledger: StoreLedger
   readonly #routerId: string
   readonly #starts: CallStarts
+  readonly #steps: CallSteps
   /** Starts still being written, by call: the call's record waits for its start. */
   readonly #starting = new Map<string, Promise<void>>()
   readonly #timers = new Set<NodeJS.Timeout>()
@@ -154,6 +155,9 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
     const sweepMs = options.sweepMs ?? 1000
     this.#starts = new CallStarts(store.db, this.#routerId)
+    this.#steps = new CallSteps(store.db, (err) =>
+      this.#log.warn({ err: message(err) }, "could not write the calls' steps (the console's board)"),
+    )
     this.#ledger = new StoreLedger(store.routingDb, {
       routerId: this.#routerId,
       leaseSeconds: this.#lease,
@@ -359,6 +363,18 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
       // Written (or failed): the record need not wait, nor set a timer for it.
       .finally(() => this.#starting.delete(call.id))
     this.#starting.set(call.id, writing)
+  }
+
+  stepped(callId: string, step: CallStep): void {
+    // After the call's start, or the update would find no row.
+    const starting = this.#starting.get(callId)
+    if (starting) void starting.then(() => this.#steps.add(callId, step))
+    else this.#steps.add(callId, step)
+  }
+
+  /** Resolves once the steps entered so far are written (tests). */
+  stepsWritten(): Promise<void> {
+    return this.#steps.flushed()
   }
 
   /**

@@ -71,8 +71,14 @@ t.test(`serve --console: a caller in line on the board, then in the inbox (${dbK
   t.same([cells[0], cells[1], cells[4]], ['1', '+821055556666', 'waiting'], 'position 1, the caller, waiting')
   const underWay = page.locator(`#under-way tr[data-call="${call.uuid}"]`)
   await underWay.waitFor()
+  // The step is written a moment after the start (in batches): wait for it.
+  await underWay.locator('td.step', { hasText: /^A$/ }).waitFor()
   const inProgress = await underWay.locator('td').allTextContents()
-  t.same(inProgress.slice(0, 3), ['+821055556666', '+8225550100', 'main'], 'and among the calls in progress')
+  t.same(
+    inProgress.slice(0, 4),
+    ['+821055556666', '+8225550100', 'main', 'A'],
+    'among the calls in progress, in step A',
+  )
   await screenshot(page, 'board-serve')
   call.hangup()
   await call.result

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { sql } from 'drizzle-orm'
-import { closeLostCalls, insertStarts, listCallsUnderWay } from '../../lib/store/calls-in-progress.js'
+import { CallSteps, closeLostCalls, insertStarts, listCallsUnderWay } from '../../lib/store/calls-in-progress.js'
 import { rows, type Store } from '../../lib/store/db.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { dbKind, testStore } from '../helpers/db.js'
@@ -54,6 +54,40 @@ t.test(`a call is under way from its start to its record (${dbKind})`, async (t)
   t.same(
     (await closed(store)).map((c) => c.outcome),
     ['hangup', 'hangup'],
+  )
+})
+
+t.test(`the step a call is in: the newest of each call, written together (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  await store.db.execute(sql`insert into routers (id, seen_until) values ('r1', now() + interval '1 minute')`)
+  await insertStarts(store.db, 'r1', [begun('c1'), begun('c2')])
+  const statements: string[] = []
+  const counted = {
+    execute: (q: Parameters<typeof store.db.execute>[0]) => {
+      statements.push('update')
+      return store.db.execute(q)
+    },
+  }
+  const errors: unknown[] = []
+  const steps = new CallSteps(counted, (err) => errors.push(err))
+  const at = Date.parse('2026-12-07T10:00:00Z')
+  steps.add('c1', { workflow: 'main', step: 'A', at })
+  // While that update is under way, c1 moves on twice and c2 starts; one more update carries the newest of each.
+  steps.add('c1', { workflow: 'main', step: 'B', at: at + 1000 })
+  steps.add('c1', { workflow: 'after-wait', step: 'X', at: at + 2000 })
+  steps.add('c2', { workflow: 'main', step: 'A', at: at + 500 })
+  steps.add('gone', { workflow: 'main', step: 'A', at })
+  await steps.flushed()
+  t.equal(statements.length, 2, 'two statements for five steps')
+  t.same(errors, [])
+  const { calls } = await listCallsUnderWay(store.db, 10)
+  t.match(
+    calls.map((c) => [c.callId, c.stepWorkflow, c.step, c.stepAt]),
+    [
+      ['c1', 'after-wait', 'X', '2026-12-07T10:00:02.000Z'],
+      ['c2', 'main', 'A', '2026-12-07T10:00:00.500Z'],
+    ],
+    'a call that has ended (no row) is left alone',
   )
 })
 

@@ -36,6 +36,9 @@ type CallUnderWay = {
   startedAt: string
   router: string
   routerAlive: boolean
+  step: string | null
+  stepWorkflow: string | null
+  stepAt: string | null
 }
 type Board = {
   serverTime: string
@@ -55,6 +58,10 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
 
   const waitOf = (r: QueueRow) => (Date.now() + offset - Date.parse(r.enqueuedAt)) / 1000
   const lengthOf = (c: CallUnderWay) => (Date.now() + offset - Date.parse(c.startedAt)) / 1000
+  const inStepOf = (c: CallUnderWay) => (c.stepAt ? (Date.now() + offset - Date.parse(c.stepAt)) / 1000 : undefined)
+  /** The step, after its workflow's name when that is not the call's (the queued workflow). */
+  const stepOf = (c: CallUnderWay) =>
+    c.step === null ? '–' : c.stepWorkflow && c.stepWorkflow !== c.workflow ? `${c.stepWorkflow} › ${c.step}` : c.step
 
   function draw(): void {
     if (!board) return
@@ -171,7 +178,15 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
         h(
           'tr',
           {},
-          ...[t('caller'), t('dialed'), t('workflowName'), t('duration'), t('router')].map((c) => h('th', {}, c)),
+          ...[
+            t('caller'),
+            t('dialed'),
+            t('workflowName'),
+            t('currentStep'),
+            t('inStep'),
+            t('duration'),
+            t('router'),
+          ].map((c) => h('th', {}, c)),
         ),
       ),
       h(
@@ -184,6 +199,8 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
             h('td', {}, c.caller),
             h('td', {}, c.dialed),
             h('td', {}, c.workflow),
+            h('td', { class: 'step' }, stepOf(c)),
+            h('td', { class: 'in-step' }, inStepOf(c) === undefined ? '' : duration(inStepOf(c)!)),
             h('td', { class: 'length' }, duration(lengthOf(c))),
             h('td', {}, c.routerAlive ? c.router : `${c.router} (${t('routerStopped')})`),
           ),
@@ -227,9 +244,12 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
       const row = board.queue.find((r) => r.callId === cell.parentElement?.dataset.call)
       if (row) cell.textContent = duration(waitOf(row))
     }
-    for (const cell of body.querySelectorAll<HTMLElement>('#under-way tr[data-call] td.length')) {
-      const call = board.underWay.calls.find((c) => c.callId === cell.parentElement?.dataset.call)
-      if (call) cell.textContent = duration(lengthOf(call))
+    for (const row of body.querySelectorAll<HTMLElement>('#under-way tr[data-call]')) {
+      const call = board.underWay.calls.find((c) => c.callId === row.dataset.call)
+      if (!call) continue
+      row.querySelector('td.length')!.textContent = duration(lengthOf(call))
+      const inStep = inStepOf(call)
+      if (inStep !== undefined) row.querySelector('td.in-step')!.textContent = duration(inStep)
     }
   }, 1000)
   return () => {
