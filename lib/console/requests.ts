@@ -30,6 +30,17 @@ export const InboxQuery = z.strictObject({
   until: day.optional(),
 })
 
+const instant = z.iso.datetime({ offset: true })
+
+/** The step funnel's period: two instants (the browser's days in its own zone), at most a year apart. */
+export const FunnelQuery = z
+  .strictObject({ since: instant, until: instant })
+  .refine((q) => Date.parse(q.until) > Date.parse(q.since), { message: 'until must be after since', path: ['until'] })
+  .refine((q) => Date.parse(q.until) - Date.parse(q.since) <= 366 * 86_400_000, {
+    message: 'at most a year',
+    path: ['until'],
+  })
+
 export const BindBody = z.strictObject({ number: z.string().min(1).max(40), workflow: z.string().min(1).max(100) })
 export const UnbindBody = z.strictObject({ number: z.string().min(1).max(40) })
 

@@ -116,6 +116,46 @@ t.test(`the console API (${dbKind})`, async (t) => {
     ])
   })
 
+  t.test('the step funnel: the current version drawn, the calls of the period counted on it', async (t) => {
+    const startedAt = Date.parse('2026-12-07T10:00:00Z')
+    for (const [id, outcome] of [
+      ['funnel-1', 'connected'],
+      ['funnel-2', 'missed'],
+    ] as const)
+      await writeRecord(
+        store.db,
+        callRecord(id, { startedAt, outcome, events: [{ at: 0, type: 'step', step: 'A', workflow: 'main' }] }),
+      )
+    const q = 'since=2026-12-07T00:00:00%2B09:00&until=2026-12-08T00:00:00%2B09:00'
+    const got = await users.viewer.request('GET', `/api/workflows/main/funnel?${q}`)
+    t.equal(got.status, 200, JSON.stringify(got.body))
+    t.match(got.body, {
+      since: '2026-12-07T00:00:00+09:00',
+      diagram: {
+        nodes: [
+          { id: 'entry', kind: 'entry' },
+          { kind: 'step', title: 'A' },
+        ],
+      },
+      funnel: {
+        calls: 2,
+        steps: [{ step: 'A', calls: 2, visits: 2 }],
+        ends: [
+          { step: 'A', outcome: 'connected', calls: 1 },
+          { step: 'A', outcome: 'missed', calls: 1 },
+        ],
+      },
+    })
+    const backwards = await users.viewer.request(
+      'GET',
+      '/api/workflows/main/funnel?since=2026-12-08T00:00:00Z&until=2026-12-07T00:00:00Z',
+    )
+    t.equal(backwards.status, 400)
+    t.match(backwards.body, { problems: [{ path: 'until', message: 'until must be after since' }] })
+    t.equal((await users.viewer.request('GET', '/api/workflows/main/funnel?since=yesterday&until=now')).status, 400)
+    t.equal((await users.viewer.request('GET', `/api/workflows/nothing/funnel?${q}`)).status, 404)
+  })
+
   t.test('try a call: the simulator on a stored workflow, nothing written', async (t) => {
     const calls = async () => (await listAudit(store.db)).length
     const before = await calls()

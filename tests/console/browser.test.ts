@@ -17,7 +17,8 @@ import { findUser } from '../../lib/store/users.js'
 import { listWorkflows } from '../../lib/store/workflows.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
 import { writeRecord } from '../../lib/store/records.js'
-import { buildUi, openBrowser, screenshot } from '../helpers/browser.js'
+import type { CallRecord } from '../../lib/engine/record.js'
+import { buildUi, openBrowser, screenshot, SCREENSHOTS } from '../helpers/browser.js'
 import { addUsers, consoleOn, PASSWORD, wavBytes } from '../helpers/console.js'
 import { dbKind, testStore } from '../helpers/db.js'
 import { applyYaml, callRecord, tempDir } from '../helpers/store.js'
@@ -198,7 +199,7 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     await screenshot(page, 'inbox-voicemail')
   })
 
-  t.test('workflows: priority order, a document refused at its exact path', async (t) => {
+  t.test('workflows: priority order, a document refused at its exact path, the step funnel', async (t) => {
     const context = await browser.newContext({ locale: 'en-US' })
     t.teardown(() => context.close())
     const page = await context.newPage()
@@ -248,6 +249,39 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     await page.click('#recipe button[type=submit]')
     await page.locator('#recipe-result.ok', { hasText: 'workflow ivr-experience-design: created' }).waitFor()
     await page.locator('tr[data-workflow=ivr-experience-design]').waitFor()
+    // Its step funnel, from calls of the last hour.
+    const paths: [string[], CallRecord['outcome'], number][] = [
+      [['hours', 'main-menu', 'orders'], 'connected', 4],
+      [['hours', 'main-menu', 'shipping', 'general'], 'missed', 2],
+      [['hours', 'main-menu', 'general'], 'connected', 1],
+      [['hours', 'main-menu'], 'abandoned', 1],
+      [['hours', 'closed'], 'hangup', 2],
+    ]
+    let n = 0
+    for (const [steps, outcome, times] of paths)
+      for (let i = 0; i < times; i++)
+        await writeRecord(
+          store.db,
+          callRecord(`funnel-${++n}`, {
+            workflow: 'ivr-experience-design',
+            startedAt: Date.now() - 3_600_000,
+            outcome,
+            steps,
+            events: steps.map((step, at) => ({ at, type: 'step', step, workflow: 'ivr-experience-design' })),
+          }),
+        )
+    await page.setViewportSize({ width: 1280, height: 1100 })
+    await page.click('a[href="#/workflows/ivr-experience-design"]')
+    const orders = page.locator('#funnel [data-step=orders] .reached')
+    await orders.waitFor()
+    t.equal(await orders.textContent(), '4 calls · 40%')
+    t.equal(await page.textContent('#funnel [data-step=main-menu] .reached'), '8 calls · 80%')
+    t.equal(await page.textContent('#funnel [data-step=general] .ends'), 'ended here: missed 2 · connected 1')
+    await page.locator('#funnel text.edge-label.taken', { hasText: '4×' }).waitFor()
+    await page.locator('section.funnel').screenshot({ path: join(SCREENSHOTS, 'funnel.png') })
+    await page.selectOption('select[name=funnel-period]', '1')
+    await page.locator('#funnel p.muted', { hasText: '10 calls' }).waitFor()
+    t.pass('the last 24 hours hold the same ten calls')
   })
 
   t.test("numbers: bind one, a refusal in the CLI's words", async (t) => {

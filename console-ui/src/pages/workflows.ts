@@ -5,6 +5,7 @@
 import { api, ApiError, type Me } from '../api.js'
 import { h, replace } from '../dom.js'
 import { t, time } from '../i18n.js'
+import { funnelSection } from './funnel.js'
 
 type Summary = {
   name: string
@@ -273,6 +274,7 @@ export function workflowPage(root: HTMLElement, me: Me, name: string): () => voi
         ),
       ),
       diff,
+      funnelSection(w.name),
       w.trigger === 'incoming' ? tryCall(w.name) : null,
       h('pre', { id: 'yaml' }, w.yaml),
     )

@@ -1,6 +1,7 @@
 /**
  * Workflows: the list in priority order (the first enabled incoming one answers unbound numbers), one workflow with
- * its versions and current document, a diff between versions, and applying documents (admins) with the CLI's
+ * its versions and current document, a diff between versions, its step funnel over a period (the current version
+ * drawn, with how many calls reached each step and how they left it), and applying documents (admins) with the CLI's
  * checks: lib/workflow's loader and validator, then the store's refusals. Problems come back one per path.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -17,9 +18,11 @@ import {
   workflowYaml,
 } from '../../store/workflows.js'
 import { findRecipe, listRecipes } from '../../recipes.js'
+import { stepFunnel } from '../../store/step-funnel.js'
+import { buildDiagram } from '../../workflow/diagram.js'
 import { loadString } from '../../workflow/load.js'
 import { accountOf } from '../access.js'
-import { ApplyBody, EnabledBody, NameParam, parse, RecipeBody, RollbackBody } from '../requests.js'
+import { ApplyBody, EnabledBody, FunnelQuery, NameParam, parse, RecipeBody, RollbackBody } from '../requests.js'
 
 export function workflowRoutes(app: FastifyInstance, store: Store, region: string): void {
   app.get('/api/workflows', { config: { role: 'viewer' } }, async () => {
@@ -43,6 +46,20 @@ export function workflowRoutes(app: FastifyInstance, store: Store, region: strin
       versionsList: await listVersions(store.db, name),
       document: current.workflow,
       yaml: workflowYaml(current.workflow),
+    }
+  })
+
+  app.get('/api/workflows/:name/funnel', { config: { role: 'viewer' } }, async (request, reply) => {
+    const { name } = parse(NameParam, request.params)
+    const { since, until } = parse(FunnelQuery, request.query)
+    const current = await workflowVersion(store.db, name)
+    if (!current.ok) return reply.code(404).send({ error: current.reasons.join('; ') })
+    return {
+      since,
+      until,
+      // The current version drawn; the counts are by step name, over every version the period's calls ran.
+      diagram: buildDiagram(current.workflow),
+      funnel: await stepFunnel(store.db, name, { since: new Date(since), until: new Date(until) }),
     }
   })
 
