@@ -30,16 +30,26 @@ export const InboxQuery = z.strictObject({
   until: day.optional(),
 })
 
-const instant = z.iso.datetime({ offset: true })
+const date = z.iso.date()
 
-/** The step funnel's period: two instants (the browser's days in its own zone), at most a year apart. */
+/** The step funnel's days (both included) in the operator's time zone, at most a year. */
 export const FunnelQuery = z
-  .strictObject({ since: instant, until: instant })
-  .refine((q) => Date.parse(q.until) > Date.parse(q.since), { message: 'until must be after since', path: ['until'] })
-  .refine((q) => Date.parse(q.until) - Date.parse(q.since) <= 366 * 86_400_000, {
-    message: 'at most a year',
-    path: ['until'],
+  .strictObject({
+    from: date,
+    to: date,
+    tz: z.string().min(1).max(64).refine(validTimeZone, 'not a time zone (an IANA name such as Asia/Seoul)'),
   })
+  .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: 'at most a year', path: ['to'] })
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
 
 export const BindBody = z.strictObject({ number: z.string().min(1).max(40), workflow: z.string().min(1).max(100) })
 export const UnbindBody = z.strictObject({ number: z.string().min(1).max(40) })

@@ -1,55 +1,64 @@
 /**
- * The step funnel of a workflow over a period, from the calls' records: how many calls reached each step, and how
- * they left it — to which step, or how the call ended when it was the last step of that workflow the call ran (the
- * queued workflow's steps and the main workflow's are told apart by the `workflow` of each `step` event). Calls
- * count by when they started. One query, grouped in the database.
+ * The step funnel of one workflow for the console: the `step-funnel` report (sql/reports/04_step_funnel.sql: the
+ * calls that reached each step, and that ended there by outcome — the same figures `ivr-router report step-funnel`
+ * and the SQL view give), plus what the report does not say: how often calls went from each step to each other one,
+ * and how many visits a step had. The calls are the report's (`report_calls`: started on the days `from`–`to` in
+ * `timeZone`); a step belongs to the workflow its `step` event names, so a team's queued workflow has its own
+ * funnel though its calls started in an incoming one.
  */
 import { sql } from 'drizzle-orm'
 import { rows, type Db } from './db.js'
+import { findReport, runReport } from './reports.js'
 
 export type StepFunnel = {
-  /** Calls in the period that ran at least one step of the workflow. */
+  /** Calls of the period that ran at least one step of the workflow. */
   calls: number
-  /** Per step reached: the calls that reached it (a call looping through it counts once) and the visits. */
+  /** Per step reached, in the order calls first reach them: the calls that reached it (once each), the visits. */
   steps: { step: string; calls: number; visits: number }[]
-  /** A step left for another: how many times. */
+  /** A step left for another: how many times, most first. */
   moves: { from: string; to: string; times: number }[]
-  /** The call ended after this step (the last of the workflow it ran): its outcome, how many calls. */
+  /** Calls whose last step this was, by outcome (most first). */
   ends: { step: string; outcome: string; calls: number }[]
 }
 
-export async function stepFunnel(
-  db: Pick<Db, 'execute'>,
-  workflow: string,
-  period: { since: Date; until: Date },
-): Promise<StepFunnel> {
-  type Row = { kind: 'step' | 'move' | 'end' | 'calls'; step: string | null; next: string | null; n: number; m: number }
+export type FunnelPeriod = { from: string; to: string; timeZone: string }
+
+const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup'] as const
+
+export async function stepFunnel(db: Pick<Db, 'execute'>, workflow: string, period: FunnelPeriod): Promise<StepFunnel> {
+  // Every workflow's rows of the period (a queued workflow's calls started in another), this one's kept.
+  const report = (await runReport(db, findReport('step-funnel')!, period)).filter((r) => r['workflow'] === workflow)
+  type Row = { kind: 'move' | 'visits' | 'calls'; step: string | null; next: string | null; n: number }
   const list = await rows<Row>(
     db,
-    sql`with visits as (
-          select e.call_id, c.outcome, e.data->>'step' as step,
+    sql`with s as (
+          select e.call_id, e.data->>'step' as step,
                  lead(e.data->>'step') over (partition by e.call_id order by e.seq) as next
-          from call_events e join calls c on c.id = e.call_id
-          where e.type = 'step' and e.data->>'workflow' = ${workflow}
-            and c.started_at >= ${period.since.toISOString()}::timestamptz
-            and c.started_at < ${period.until.toISOString()}::timestamptz
+          from report_calls(${period.from}::date, ${period.to}::date, null, null, ${period.timeZone}::text) c
+          join call_events e on e.call_id = c.id and e.type = 'step' and e.data->>'workflow' = ${workflow}
         )
-        select 'step' as kind, step, null as next, count(distinct call_id)::int as n, count(*)::int as m
-          from visits group by step
+        select 'move' as kind, step, next, count(*)::int as n from s where next is not null group by step, next
         union all
-        select 'move', step, next, count(*)::int, 0 from visits where next is not null group by step, next
+        select 'visits', step, null, count(*)::int from s group by step
         union all
-        select 'end', step, outcome, count(*)::int, 0 from visits where next is null group by step, outcome
-        union all
-        select 'calls', null, null, count(distinct call_id)::int, 0 from visits`,
+        select 'calls', null, null, count(distinct call_id)::int from s`,
   )
-  // Most first; ties by name, so the same data always reads the same.
-  const by = (a: Row, b: Row) => b.n - a.n || `${a.step}\u0000${a.next}`.localeCompare(`${b.step}\u0000${b.next}`)
-  const of = (kind: Row['kind']) => list.filter((r) => r.kind === kind).sort(by)
+  const visits = new Map(list.filter((r) => r.kind === 'visits').map((r) => [r.step!, r.n]))
+  const n = (v: unknown) => Number(v ?? 0)
   return {
     calls: list.find((r) => r.kind === 'calls')?.n ?? 0,
-    steps: of('step').map((r) => ({ step: r.step!, calls: r.n, visits: r.m })),
-    moves: of('move').map((r) => ({ from: r.step!, to: r.next!, times: r.n })),
-    ends: of('end').map((r) => ({ step: r.step!, outcome: r.next!, calls: r.n })),
+    steps: report.map((r) => ({
+      step: String(r['step']),
+      calls: n(r['reached']),
+      visits: visits.get(String(r['step'])) ?? 0,
+    })),
+    moves: list
+      .filter((r) => r.kind === 'move')
+      .map((r) => ({ from: r.step!, to: r.next!, times: r.n }))
+      .sort((a, b) => b.times - a.times || `${a.from}\u0000${a.to}`.localeCompare(`${b.from}\u0000${b.to}`)),
+    ends: report
+      .flatMap((r) => OUTCOMES.map((outcome) => ({ step: String(r['step']), outcome, calls: n(r[outcome]) })))
+      .filter((e) => e.calls > 0)
+      .sort((a, b) => b.calls - a.calls || `${a.step}\u0000${a.outcome}`.localeCompare(`${b.step}\u0000${b.outcome}`)),
   }
 }

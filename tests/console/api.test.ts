@@ -126,11 +126,11 @@ t.test(`the console API (${dbKind})`, async (t) => {
         store.db,
         callRecord(id, { startedAt, outcome, events: [{ at: 0, type: 'step', step: 'A', workflow: 'main' }] }),
       )
-    const q = 'since=2026-12-07T00:00:00%2B09:00&until=2026-12-08T00:00:00%2B09:00'
+    const q = 'from=2026-12-07&to=2026-12-07&tz=Asia/Seoul'
     const got = await users.viewer.request('GET', `/api/workflows/main/funnel?${q}`)
     t.equal(got.status, 200, JSON.stringify(got.body))
     t.match(got.body, {
-      since: '2026-12-07T00:00:00+09:00',
+      from: '2026-12-07',
       diagram: {
         nodes: [
           { id: 'entry', kind: 'entry' },
@@ -148,11 +148,19 @@ t.test(`the console API (${dbKind})`, async (t) => {
     })
     const backwards = await users.viewer.request(
       'GET',
-      '/api/workflows/main/funnel?since=2026-12-08T00:00:00Z&until=2026-12-07T00:00:00Z',
+      '/api/workflows/main/funnel?from=2026-12-08&to=2026-12-07&tz=Asia/Seoul',
     )
     t.equal(backwards.status, 400)
-    t.match(backwards.body, { problems: [{ path: 'until', message: 'until must be after since' }] })
-    t.equal((await users.viewer.request('GET', '/api/workflows/main/funnel?since=yesterday&until=now')).status, 400)
+    t.match(backwards.body, { problems: [{ path: 'to', message: 'to must not be before from' }] })
+    const zone = await users.viewer.request(
+      'GET',
+      '/api/workflows/main/funnel?from=2026-12-07&to=2026-12-07&tz=Mars/Base',
+    )
+    t.match(zone.body, { problems: [{ path: 'tz', message: /not a time zone/ }] })
+    t.equal(
+      (await users.viewer.request('GET', '/api/workflows/main/funnel?from=yesterday&to=today&tz=UTC')).status,
+      400,
+    )
     t.equal((await users.viewer.request('GET', `/api/workflows/nothing/funnel?${q}`)).status, 404)
   })
 

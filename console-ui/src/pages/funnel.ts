@@ -1,7 +1,7 @@
 /**
  * The step funnel: the workflow drawn (the API's diagram: entry, steps, end states, labelled jumps) with, on each
- * step, how many calls of the period reached it and how they ended there, and on each jump between steps how many
- * times calls took it. Layers follow the jumps from the entry; the jumps are an SVG drawn over the boxes once they
+ * step, how many calls of the period (days in the browser's zone) reached it and how they ended there, and on each
+ * jump between steps how many times calls took it. Layers follow the jumps from the entry; the jumps are an SVG drawn over the boxes once they
  * are laid out (and again when the page's width changes).
  */
 import { api } from '../api.js'
@@ -19,11 +19,18 @@ type Funnel = {
 type FunnelReply = { diagram: { nodes: DiagramNode[]; edges: DiagramEdge[] }; funnel: Funnel }
 
 const SVG = 'http://www.w3.org/2000/svg'
+/** Days back from today, today included. */
 const PERIODS = [
-  ['last24h', 1],
+  ['today', 1],
   ['last7d', 7],
   ['last30d', 30],
 ] as const
+
+/** YYYY-MM-DD of `days` days before today, in the browser's zone. */
+function day(daysBack: number): string {
+  const d = new Date(Date.now() - daysBack * 86_400_000)
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10)
+}
 
 /** Each node's layer: the fewest jumps from the entry (nodes nothing reaches go last). */
 function layers(nodes: DiagramNode[], edges: DiagramEdge[]): DiagramNode[][] {
@@ -52,13 +59,10 @@ export function funnelSection(workflow: string): HTMLElement {
   )
   const drawing = h('div', { id: 'funnel' })
   async function load(): Promise<void> {
-    const until = new Date()
-    const since = new Date(until.getTime() - Number(select.value) * 86_400_000)
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
+    const query = new URLSearchParams({ from: day(Number(select.value) - 1), to: day(0), tz })
     try {
-      const r = await api<FunnelReply>(
-        'GET',
-        `workflows/${encodeURIComponent(workflow)}/funnel?since=${since.toISOString()}&until=${until.toISOString()}`,
-      )
+      const r = await api<FunnelReply>('GET', `workflows/${encodeURIComponent(workflow)}/funnel?${query}`)
       draw(drawing, r)
     } catch (err) {
       replace(drawing, h('p', { class: 'error' }, (err as Error).message))

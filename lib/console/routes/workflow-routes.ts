@@ -51,15 +51,15 @@ export function workflowRoutes(app: FastifyInstance, store: Store, region: strin
 
   app.get('/api/workflows/:name/funnel', { config: { role: 'viewer' } }, async (request, reply) => {
     const { name } = parse(NameParam, request.params)
-    const { since, until } = parse(FunnelQuery, request.query)
+    const { from, to, tz } = parse(FunnelQuery, request.query)
     const current = await workflowVersion(store.db, name)
     if (!current.ok) return reply.code(404).send({ error: current.reasons.join('; ') })
     return {
-      since,
-      until,
+      from,
+      to,
       // The current version drawn; the counts are by step name, over every version the period's calls ran.
       diagram: buildDiagram(current.workflow),
-      funnel: await stepFunnel(store.db, name, { since: new Date(since), until: new Date(until) }),
+      funnel: await stepFunnel(store.db, name, { from, to, timeZone: tz }),
     }
   })
 
