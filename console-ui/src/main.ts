@@ -7,6 +7,7 @@ import { loginPage } from './pages/login.js'
 import { boardPage } from './pages/board.js'
 import { inboxPage } from './pages/inbox.js'
 import { numbersPage } from './pages/numbers.js'
+import { reportsPage } from './pages/reports.js'
 import { usersPage } from './pages/users.js'
 import { workflowPage, workflowsPage } from './pages/workflows.js'
 
@@ -58,6 +59,7 @@ function render(): void {
         link('inbox', t('inbox')),
         link('workflows', t('workflows')),
         link('numbers', t('numbers')),
+        link('reports', t('reports')),
         me.user.role === 'admin' ? link('users', t('users')) : null,
         link('account', t('account')),
       ),
@@ -87,6 +89,7 @@ function render(): void {
   else if (page === 'workflows' && arg) cleanup = workflowPage(main, me, decodeURIComponent(arg))
   else if (page === 'workflows') cleanup = workflowsPage(main, me)
   else if (page === 'numbers') cleanup = numbersPage(main, me)
+  else if (page === 'reports') cleanup = reportsPage(main, me)
   else if (page === 'users' && me.user.role === 'admin') cleanup = usersPage(main, me)
   else if (page === 'account') cleanup = accountPage(main, me)
   else cleanup = boardPage(main, me)

@@ -42,6 +42,18 @@ export const FunnelQuery = z
   .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: 'at most a year', path: ['to'] })
 
+/** A report's filters (`ivr-router report`'s): days in the operator's zone, both included; team, workflow, threshold. */
+export const ReportQuery = z
+  .strictObject({
+    from: date,
+    to: date,
+    tz: z.string().min(1).max(64).refine(validTimeZone, 'not a time zone (an IANA name such as Asia/Seoul)'),
+    team: z.string().min(1).max(100).optional(),
+    workflow: z.string().min(1).max(100).optional(),
+    threshold: z.coerce.number().int().min(1).max(3600).optional(),
+  })
+  .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] })
+
 function validTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz })

@@ -19,6 +19,7 @@ import { boardRoutes } from './routes/board-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
 import { numberRoutes } from './routes/number-routes.js'
 import { recordingRoutes } from './routes/recording-routes.js'
+import { reportRoutes } from './routes/report-routes.js'
 import { simulateRoutes } from './routes/simulate-routes.js'
 import { userRoutes } from './routes/user-routes.js'
 import { sessionRoutes, type SessionSettings } from './routes/session-routes.js'
@@ -104,6 +105,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<Console> {
   recordingRoutes(app, store, options.recordingsDir)
   userRoutes(app, store)
   simulateRoutes(app, store, options.region)
+  reportRoutes(app, store)
   app.all('/api/*', { config: { role: 'public' } }, async (_request, reply) =>
     reply.code(404).send({ error: 'no such API route' }),
   )

@@ -3,7 +3,10 @@
  * run here with the filters as bind parameters. Rows come back as JSON built by the database
  * (`row_to_json`), so dates, numbers and nulls read the same from PostgreSQL and PGlite.
  */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
+import { packageRoot } from '../paths.js'
 import { rows, type Db } from './db.js'
 
 export type ReportDefinition = {
@@ -142,4 +145,37 @@ export async function runReport(
     : sql`${sql.identifier(report.fn)}(${args})`
   const result = await rows<{ row: string }>(db, sql`select row_to_json(r)::text as row from ${call} r`)
   return result.map((r) => JSON.parse(r.row) as ReportRow)
+}
+
+/** A string as a SQL literal (for the statement shown to operators, never executed from this text). */
+function literal(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return 'null'
+  if (typeof value === 'number') return String(value)
+  return `'${value.replaceAll("'", "''")}'`
+}
+
+/** The statement `runReport` runs, with the filters written in: what an analyst pastes into psql. */
+export function reportStatement(report: ReportDefinition, filters: ReportFilters): string {
+  const args = [
+    `${literal(filters.from)}::date`,
+    `${literal(filters.to)}::date`,
+    `${literal(filters.workflow)}::text`,
+    `${literal(filters.team)}::text`,
+    `${literal(filters.timeZone)}::text`,
+    ...(report.threshold ? [`${filters.threshold ?? 20}::float8`] : []),
+  ]
+  return `select * from ${report.fn}(${args.join(', ')});`
+}
+
+const REPORTS_DIR = join(packageRoot, 'sql', 'reports')
+
+/** The report's SQL function as written in sql/reports/ (shipped with the package). */
+export function reportSource(report: ReportDefinition): string | undefined {
+  for (const file of readdirSync(REPORTS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
+    const text = readFileSync(join(REPORTS_DIR, file), 'utf8')
+    if (text.includes(`create or replace function ${report.fn}(`)) return text
+  }
+  return undefined
 }

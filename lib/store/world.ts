@@ -372,11 +372,6 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     else this.#steps.add(callId, step)
   }
 
-  /** Resolves once the steps entered so far are written (tests). */
-  stepsWritten(): Promise<void> {
-    return this.#steps.flushed()
-  }
-
   /**
    * Closes the calls of routers that stopped during them (each `failed`, with an inbox row): every router does
    * it, a third of the lease apart, for routers silent for the lease.
@@ -502,6 +497,8 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   async close(): Promise<void> {
     this.#closed = true
     this.distributor.close()
+    // The board's last steps: the store is still open (its owner closes it after).
+    await this.#steps.flush()
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     for (const unlisten of this.#unlisten.splice(0)) await unlisten().catch(() => {})

@@ -164,6 +164,50 @@ t.test(`the console API (${dbKind})`, async (t) => {
     t.equal((await users.viewer.request('GET', `/api/workflows/nothing/funnel?${q}`)).status, 404)
   })
 
+  t.test('reports: the list, one over days in a zone, its statement and SQL function', async (t) => {
+    const list = (await users.viewer.request('GET', '/api/reports')).body as { name: string }[]
+    t.same(
+      list.map((r) => r.name),
+      [
+        'calls-per-day',
+        'calls-per-hour',
+        'menu-choices',
+        'step-funnel',
+        'abandonment',
+        'missed-by-team',
+        'queue-wait',
+        'service-level',
+      ],
+    )
+    // The two calls the step funnel's test wrote, on 2026-12-07 in Seoul.
+    const perDay = await users.viewer.request(
+      'GET',
+      '/api/reports/calls-per-day?from=2026-12-07&to=2026-12-07&tz=Asia/Seoul',
+    )
+    t.equal(perDay.status, 200, JSON.stringify(perDay.body))
+    t.match(perDay.body, {
+      rows: [{ day: '2026-12-07', calls: 2, connected: 1, missed: 1 }],
+      statement:
+        "select * from report_calls_per_day('2026-12-07'::date, '2026-12-07'::date, null::text, null::text, 'Asia/Seoul'::text);",
+      source: /create or replace function report_calls_per_day\(/,
+    })
+    const quoted = await users.viewer.request(
+      'GET',
+      `/api/reports/service-level?from=2026-12-01&to=2026-12-07&tz=UTC&team=${encodeURIComponent("O'Brien")}&threshold=30`,
+    )
+    t.match(quoted.body, {
+      rows: [],
+      statement:
+        "select * from report_service_level('2026-12-01'::date, '2026-12-07'::date, null::text, 'O''Brien'::text, 'UTC'::text, 30::float8);",
+    })
+    t.equal(
+      (await users.viewer.request('GET', '/api/reports/nothing?from=2026-12-07&to=2026-12-07&tz=UTC')).status,
+      404,
+    )
+    const late = await users.viewer.request('GET', '/api/reports/calls-per-day?from=2026-12-08&to=2026-12-07&tz=UTC')
+    t.match(late.body, { problems: [{ path: 'to' }] })
+  })
+
   t.test('try a call: the simulator on a stored workflow, nothing written', async (t) => {
     const calls = async () => (await listAudit(store.db)).length
     const before = await calls()

@@ -284,7 +284,7 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     t.pass('the last 30 days hold the same ten calls')
   })
 
-  t.test("numbers: bind one, a refusal in the CLI's words", async (t) => {
+  t.test("numbers: bind one, a refusal in the CLI's words; the reports", async (t) => {
     const context = await browser.newContext({ locale: 'en-US' })
     t.teardown(() => context.close())
     const page = await context.newPage()
@@ -300,6 +300,20 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     await page.locator('tr[data-number="+827012345678"]').waitFor()
     t.match(await listBindings(store.db), [{ number: '+827012345678', workflow: 'main' }])
     await screenshot(page, 'numbers')
+    // Reports, in the same session: calls per day of the last 7 days (the funnel's ten calls), drawn and listed.
+    await page.click('a[data-nav=reports]')
+    await page.locator('#report-chart').waitFor()
+    const calls = await page
+      .locator('#report-rows tbody tr')
+      .evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.children[1]?.textContent ?? 0), 0))
+    t.equal(calls, 10, 'the ten calls of the last hour, per day')
+    await page.click('#report-sql summary')
+    t.match(await page.textContent('#report-sql pre.statement'), /^select \* from report_calls_per_day\('/)
+    t.match(await page.textContent('#report-sql pre.source'), /create or replace function report_calls_per_day\(/)
+    await screenshot(page, 'reports')
+    await page.selectOption('select[name=report]', 'step-funnel')
+    await page.locator('#report-rows th', { hasText: 'ended_here' }).waitFor()
+    t.pass('another report from the list')
   })
 
   t.test('users: an admin adds an account in the page', async (t) => {
