@@ -268,3 +268,9 @@ export function duration(seconds: number): string {
   const m = Math.floor(s / 60)
   return m > 0 ? `${m}:${String(s % 60).padStart(2, '0')}` : `${s}s`
 }
+
+/** YYYY-MM-DD of the day `daysBack` days before today, in the browser's time zone. */
+export function dayBefore(daysBack: number): string {
+  const d = new Date(Date.now() - daysBack * 86_400_000)
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10)
+}

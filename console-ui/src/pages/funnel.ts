@@ -6,7 +6,7 @@
  */
 import { api } from '../api.js'
 import { h, replace } from '../dom.js'
-import { t } from '../i18n.js'
+import { dayBefore, t } from '../i18n.js'
 
 type DiagramNode = { id: string; kind: 'entry' | 'step' | 'end'; title: string; lines: string[] }
 type DiagramEdge = { from: string; to: string; label?: string; fallback?: boolean }
@@ -25,12 +25,6 @@ const PERIODS = [
   ['last7d', 7],
   ['last30d', 30],
 ] as const
-
-/** YYYY-MM-DD of `days` days before today, in the browser's zone. */
-function day(daysBack: number): string {
-  const d = new Date(Date.now() - daysBack * 86_400_000)
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10)
-}
 
 /** Each node's layer: the fewest jumps from the entry (nodes nothing reaches go last). */
 function layers(nodes: DiagramNode[], edges: DiagramEdge[]): DiagramNode[][] {
@@ -60,7 +54,7 @@ export function funnelSection(workflow: string): HTMLElement {
   const drawing = h('div', { id: 'funnel' })
   async function load(): Promise<void> {
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
-    const query = new URLSearchParams({ from: day(Number(select.value) - 1), to: day(0), tz })
+    const query = new URLSearchParams({ from: dayBefore(Number(select.value) - 1), to: dayBefore(0), tz })
     try {
       const r = await api<FunnelReply>('GET', `workflows/${encodeURIComponent(workflow)}/funnel?${query}`)
       draw(drawing, r)

@@ -14,7 +14,7 @@ import {
 } from 'chart.js'
 import { api, type Me } from '../api.js'
 import { h, replace } from '../dom.js'
-import { t } from '../i18n.js'
+import { dayBefore, t } from '../i18n.js'
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip)
 
@@ -63,16 +63,10 @@ const CHARTS: Record<string, ChartSpec> = {
 
 const COLOURS = ['#1a5fb4', '#c64600', '#b3261e', '#6b3fa0', '#5e6b78', '#1e7b34']
 
-/** YYYY-MM-DD of `daysBack` days before today, in the browser's zone. */
-function day(daysBack: number): string {
-  const d = new Date(Date.now() - daysBack * 86_400_000)
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10)
-}
-
 export function reportsPage(root: HTMLElement, _me: Me): () => void {
   const select = h('select', { name: 'report', 'aria-label': t('report') })
-  const from = h('input', { name: 'from', type: 'date', value: day(6) })
-  const to = h('input', { name: 'to', type: 'date', value: day(0) })
+  const from = h('input', { name: 'from', type: 'date', value: dayBefore(6) })
+  const to = h('input', { name: 'to', type: 'date', value: dayBefore(0) })
   const threshold = h('input', { name: 'threshold', type: 'number', min: 1, max: 3600, value: 20 })
   const out = h('div', { id: 'report' })
   let chart: Chart | undefined
