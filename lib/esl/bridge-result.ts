@@ -53,8 +53,8 @@ export function readBridge(vars: Vars): BridgeReading {
  * The legs of a ring-all (their channel UUIDs were ours: dial-string.ts) that could not reach their agent.
  * `originate_causes` holds `<uuid>;<cause>` for every leg FreeSWITCH created (switch_ivr_originate.c); it
  * accumulates over the call's bridges, so only our UUIDs count (several entries read as `ARRAY::a|:b`). A leg with
- * no entry was never created: its endpoint failed at once (a `user/` not registered becomes
- * `error/user_not_registered`), and FreeSWITCH names that cause only for the bridge as a whole, when every leg failed.
+ * no entry, beside legs of ours that have one, was never created: its endpoint failed at once (a `user/` not
+ * registered becomes `error/user_not_registered`), and FreeSWITCH names that cause only for the bridge as a whole.
  */
 export function unreachableLegs(
   causes: string | undefined,
@@ -67,6 +67,9 @@ export function unreachableLegs(
     const [uuid, cause] = entry.split(';')
     if (uuid !== undefined && cause !== undefined && legs.has(uuid)) byLeg.set(uuid, cause)
   }
+  // None of our UUIDs at all: FreeSWITCH did not take them (or created no leg), so an absent entry proves nothing;
+  // the ring's own outcome speaks for every agent.
+  if (byLeg.size === 0) return []
   const found: UnreachableLeg[] = []
   for (const [uuid, agent] of legs) {
     const cause = byLeg.get(uuid) ?? (reading.outcome === 'unavailable' ? reading.cause : LEG_NOT_CREATED)

@@ -97,14 +97,29 @@ t.test('bridge-json: a NO_ROUTE_DESTINATION leg of an earlier bridge counts only
     { agent: 'far', cause: 'NO_ROUTE_DESTINATION' },
   ])
   t.same(
-    unreachableLegs(causes, new Map([['00000000-0000-4000-8000-000000000000', 'mine']]), reading).map((u) => u.cause),
-    [reading.outcome === 'unavailable' ? reading.cause : LEG_NOT_CREATED],
-    'a leg of ours with no entry was never created',
+    unreachableLegs(
+      causes,
+      new Map([
+        ['ccc73512-8bb7-4f0b-9737-48b7698729dd', 'far'],
+        ['00000000-0000-4000-8000-000000000000', 'mine'],
+      ]),
+      reading,
+    ),
+    [
+      { agent: 'far', cause: 'NO_ROUTE_DESTINATION' },
+      { agent: 'mine', cause: reading.outcome === 'unavailable' ? reading.cause : LEG_NOT_CREATED },
+    ],
+    'a leg of ours with no entry, beside one that has one, was never created',
+  )
+  t.same(
+    unreachableLegs(causes, new Map([['00000000-0000-4000-8000-000000000000', 'mine']]), reading),
+    [],
+    'none of our UUIDs in originate_causes: FreeSWITCH did not take them, nothing is inferred',
   )
   t.end()
 })
 
-t.test('a leg with no entry: the bridge cause when every leg failed that way, else LEG_NOT_CREATED', (t) => {
+t.test('a leg with no entry beside ones with entries: LEG_NOT_CREATED; with none at all, nothing', (t) => {
   const legs = new Map([
     ['11111111-1111-4111-8111-111111111111', 'a1'],
     ['22222222-2222-4222-8222-222222222222', 'a2'],
@@ -113,9 +128,10 @@ t.test('a leg with no entry: the bridge cause when every leg failed that way, el
   t.same(unreachableLegs(one, legs, { outcome: 'no-answer', cause: 'NO_ANSWER' }), [
     { agent: 'a1', cause: LEG_NOT_CREATED },
   ])
-  t.same(unreachableLegs(undefined, legs, { outcome: 'unavailable', cause: 'USER_NOT_REGISTERED' }), [
-    { agent: 'a1', cause: 'USER_NOT_REGISTERED' },
-    { agent: 'a2', cause: 'USER_NOT_REGISTERED' },
-  ])
+  t.same(
+    unreachableLegs(undefined, legs, { outcome: 'unavailable', cause: 'USER_NOT_REGISTERED' }),
+    [],
+    'no leg created at all: the ring itself was unavailable, which makes every agent unreachable',
+  )
   t.end()
 })
