@@ -61,6 +61,7 @@ export class CallSteps {
   readonly #pending = new Map<string, CallStep>()
   #timer: NodeJS.Timeout | undefined
   #sending: Promise<void> | undefined
+  #stopped = false
 
   constructor(
     private readonly db: Pick<Db, 'execute'>,
@@ -69,11 +70,20 @@ export class CallSteps {
   ) {}
 
   add(callId: string, step: CallStep): void {
+    if (this.#stopped) return
     this.#pending.set(callId, step)
     if (!this.#sending) this.#schedule()
   }
 
-  /** Writes what is pending now (tests; closing). */
+  /** Drops what is pending and writes no more (the router is stopping: its calls' rows go with their records). */
+  stop(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#pending.clear()
+    this.#stopped = true
+  }
+
+  /** Writes what is pending now (tests). */
   async flush(): Promise<void> {
     clearTimeout(this.#timer)
     this.#timer = undefined

@@ -497,8 +497,8 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   async close(): Promise<void> {
     this.#closed = true
     this.distributor.close()
-    // The board's last steps: the store is still open (its owner closes it after).
-    await this.#steps.flush()
+    // Display only: a stopping router does not hold its shutdown up (or write after its store closed) for them.
+    this.#steps.stop()
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     for (const unlisten of this.#unlisten.splice(0)) await unlisten().catch(() => {})

@@ -89,6 +89,11 @@ t.test(`the step a call is in: the newest of each call, written together at the 
     ],
     'a call that has ended (no row) is left alone',
   )
+  steps.add('c2', { workflow: 'main', step: 'B', at: at + 3000 })
+  steps.stop()
+  steps.add('c2', { workflow: 'main', step: 'C', at: at + 4000 })
+  await steps.flush()
+  t.equal(statements.length, 1, 'a stopped router writes no more steps')
 })
 
 t.test(`a start stuck on the database does not hold the record up (${dbKind})`, async (t) => {
