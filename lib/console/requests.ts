@@ -30,29 +30,30 @@ export const InboxQuery = z.strictObject({
   until: day.optional(),
 })
 
-const date = z.iso.date()
+/** Days in the operator's time zone, both included: the funnel's and the reports' period. */
+const days = {
+  from: z.iso.date(),
+  to: z.iso.date(),
+  tz: z.string().min(1).max(64).refine(validTimeZone, 'not a time zone (an IANA name such as Asia/Seoul)'),
+}
+const fromBeforeTo = (q: { from: string; to: string }) => q.to >= q.from
+const inOrder = { message: 'to must not be before from', path: ['to'] }
 
-/** The step funnel's days (both included) in the operator's time zone, at most a year. */
+/** The step funnel's days, at most a year. */
 export const FunnelQuery = z
-  .strictObject({
-    from: date,
-    to: date,
-    tz: z.string().min(1).max(64).refine(validTimeZone, 'not a time zone (an IANA name such as Asia/Seoul)'),
-  })
-  .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] })
+  .strictObject(days)
+  .refine(fromBeforeTo, inOrder)
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: 'at most a year', path: ['to'] })
 
-/** A report's filters (`ivr-router report`'s): days in the operator's zone, both included; team, workflow, threshold. */
+/** A report's filters (`ivr-router report`'s): the days; team, workflow, threshold. */
 export const ReportQuery = z
   .strictObject({
-    from: date,
-    to: date,
-    tz: z.string().min(1).max(64).refine(validTimeZone, 'not a time zone (an IANA name such as Asia/Seoul)'),
+    ...days,
     team: z.string().min(1).max(100).optional(),
     workflow: z.string().min(1).max(100).optional(),
     threshold: z.coerce.number().int().min(1).max(3600).optional(),
   })
-  .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] })
+  .refine(fromBeforeTo, inOrder)
 
 function validTimeZone(tz: string): boolean {
   try {

@@ -21,7 +21,7 @@ export type ReportDefinition = {
 }
 
 /** The outcomes a workflow can come to (the step funnel's); calls per day and hour add `failed`. */
-const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup']
+export const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup'] as const
 
 export const REPORTS: readonly ReportDefinition[] = [
   {

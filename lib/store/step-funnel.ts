@@ -8,7 +8,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { rows, type Db } from './db.js'
-import { findReport, runReport } from './reports.js'
+import { findReport, OUTCOMES, runReport } from './reports.js'
 
 export type StepFunnel = {
   /** Calls of the period that ran at least one step of the workflow. */
@@ -22,8 +22,6 @@ export type StepFunnel = {
 }
 
 export type FunnelPeriod = { from: string; to: string; timeZone: string }
-
-const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup'] as const
 
 export async function stepFunnel(db: Pick<Db, 'execute'>, workflow: string, period: FunnelPeriod): Promise<StepFunnel> {
   // Every workflow's rows of the period (a queued workflow's calls started in another), this one's kept.
