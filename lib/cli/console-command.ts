@@ -3,7 +3,7 @@
  * one console). On the embedded database, which one process opens at a time, use `serve --console` instead.
  */
 import type { Command } from 'commander'
-import { splitHostPort } from '../config/parsers.js'
+import { BadValue, splitHostPort, splitStorageMap, storageMap } from '../config/parsers.js'
 import { startConsole } from '../console/server.js'
 import { createLogger } from '../log.js'
 import { UsageError } from './errors.js'
@@ -11,6 +11,7 @@ import { storeCommand, withStore, type StoreOptions } from './store-commands.js'
 
 type ConsoleOptions = StoreOptions & {
   recordings: string
+  freeswitchStorage?: string
   listen: string
   trustProxy?: string
   pretty?: boolean
@@ -28,11 +29,24 @@ export function registerConsoleCommand(program: Command): void {
       "the routers' voicemail recordings, to play them (default: $IVR_RECORDINGS_DIR or ./var/recordings)",
       process.env.IVR_RECORDINGS_DIR || './var/recordings',
     )
+    .option(
+      '--freeswitch-storage <dir[=local]>',
+      "FreeSWITCH's storage directory, to play mod_voicemail's messages (DIR=LOCAL when mounted at LOCAL here)",
+      process.env.IVR_FREESWITCH_STORAGE || undefined,
+    )
     .option('--pretty', 'human-readable log lines')
     .option('--redact-numbers', 'log numbers masked but for their last 4 digits')
     .action(async (opts: ConsoleOptions) => {
       const where = splitHostPort(opts.listen)
       if (!where) throw new UsageError(`--listen "${opts.listen.slice(0, 60)}": use HOST:PORT, e.g. ${CONSOLE_DEFAULT}`)
+      if (opts.freeswitchStorage !== undefined) {
+        try {
+          storageMap.parse(opts.freeswitchStorage)
+        } catch (err) {
+          if (err instanceof BadValue) throw new UsageError(`--freeswitch-storage: ${err.message}`)
+          throw err
+        }
+      }
       const log = createLogger({
         pretty: opts.pretty ?? false,
         redactNumbers: opts.redactNumbers ?? false,
@@ -47,6 +61,7 @@ export function registerConsoleCommand(program: Command): void {
             log,
             region: opts.region,
             recordingsDir: opts.recordings,
+            ...(opts.freeswitchStorage ? { freeswitchStorage: splitStorageMap(opts.freeswitchStorage)! } : {}),
             ...(opts.trustProxy ? { trustProxy: opts.trustProxy.split(',').map((s) => s.trim()) } : {}),
           })
         } catch (err) {

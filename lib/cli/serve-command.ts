@@ -12,7 +12,7 @@ import type { Logger } from 'pino'
 import { addConfigFlags } from '../config/flags.js'
 import { loadConfig } from '../config/load.js'
 import { OPTION_KEYS, type Config, type OptionKey } from '../config/options.js'
-import { splitHostPort } from '../config/parsers.js'
+import { splitHostPort, splitStorageMap } from '../config/parsers.js'
 import type { CallRecord } from '../engine/record.js'
 import type { World } from '../engine/world.js'
 import { Media } from '../esl/media.js'
@@ -414,6 +414,7 @@ export function registerServeCommand(program: Command): void {
             log,
             region: config.region,
             recordingsDir,
+            ...(config.freeswitchStorage ? { freeswitchStorage: splitStorageMap(config.freeswitchStorage)! } : {}),
           })
         } catch (err) {
           await worker?.stop()

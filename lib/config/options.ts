@@ -331,6 +331,15 @@ export const OPTIONS = {
     noDefault: 'off',
     description: 'serve the web console (docs/console.md) here; loopback unless told otherwise',
   }),
+  freeswitchStorage: option<string | undefined>({
+    flag: '--freeswitch-storage <dir[=local]>',
+    env: 'IVR_FREESWITCH_STORAGE',
+    parse: p.storageMap,
+    default: undefined,
+    noDefault: "off: mod_voicemail's messages do not play in the console",
+    description:
+      "with `--console`: FreeSWITCH's storage directory, to play mod_voicemail's messages (`DIR=LOCAL` when this machine mounts it at LOCAL)",
+  }),
   logLevel: option({
     flag: '--log-level <level>',
     env: 'IVR_LOG_LEVEL',

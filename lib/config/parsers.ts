@@ -36,6 +36,19 @@ export const token = (what: string): Parser<string> => ({
     typeof raw === 'string' && /^[^\s'"{}$\\,|;]+$/.test(raw) ? raw : expected(`${what} (one word)`, raw),
 })
 
+export const storageMap: Parser<string> = {
+  type: 'DIR or DIR=LOCAL (absolute paths)',
+  parse: (raw) =>
+    typeof raw === 'string' && splitStorageMap(raw) ? raw : expected('DIR or DIR=LOCAL, absolute paths', raw),
+}
+
+/** Where FreeSWITCH keeps a directory and where this machine reads it: `DIR` (the same path) or `DIR=LOCAL`. */
+export function splitStorageMap(value: string): { freeswitch: string; local: string } | undefined {
+  const [freeswitch = '', local = freeswitch, ...rest] = value.split('=')
+  const absolute = (path: string) => path.startsWith('/') && !path.includes('\0')
+  return rest.length === 0 && absolute(freeswitch) && absolute(local) ? { freeswitch, local } : undefined
+}
+
 /** `BOX@DOMAIN/PROFILE`, a mod_voicemail box as vm_list names it. */
 export const voicemailBox: Parser<string> = {
   type: 'BOX@DOMAIN/PROFILE',

@@ -18,7 +18,7 @@ import { BadRequest } from './requests.js'
 import { boardRoutes } from './routes/board-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
 import { numberRoutes } from './routes/number-routes.js'
-import { recordingRoutes } from './routes/recording-routes.js'
+import { recordingRoutes, type StorageMap } from './routes/recording-routes.js'
 import { reportRoutes } from './routes/report-routes.js'
 import { simulateRoutes } from './routes/simulate-routes.js'
 import { userRoutes } from './routes/user-routes.js'
@@ -38,6 +38,8 @@ export type ConsoleOptions = {
   trustProxy?: boolean | string | string[]
   /** Where the router writes voicemail recordings (serve's `--recordings`). */
   recordingsDir: string
+  /** FreeSWITCH's storage as this machine reads it, to play mod_voicemail's messages. */
+  freeswitchStorage?: StorageMap
   /** How often the live board is read while someone watches. */
   boardPeriodMs?: number
 }
@@ -102,7 +104,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<Console> {
   inboxRoutes(app, store)
   boardRoutes(app, store, feed)
   numberRoutes(app, store, options.region)
-  recordingRoutes(app, store, options.recordingsDir)
+  recordingRoutes(app, store, options.recordingsDir, options.freeswitchStorage)
   userRoutes(app, store)
   simulateRoutes(app, store, options.region)
   reportRoutes(app, store)

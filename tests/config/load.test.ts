@@ -7,6 +7,7 @@ import { Command } from 'commander'
 import { addConfigFlags } from '../../lib/config/flags.js'
 import { ConfigInvalid, loadConfig, shownValue } from '../../lib/config/load.js'
 import { OPTION_KEYS, OPTIONS, flagName } from '../../lib/config/options.js'
+import { splitStorageMap } from '../../lib/config/parsers.js'
 import { configTable } from '../../lib/config/table.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ivr-config-'))
@@ -52,6 +53,24 @@ t.test('a bad database URL is reported without its password', async (t) => {
   )
   t.equal(shownValue({ secret: true }, 'webhook-token-123'), '****', 'a secret that is not a URL is hidden whole')
   t.equal(shownValue({ secret: true }, undefined), undefined)
+})
+
+t.test("FreeSWITCH's storage: the same path, or where this machine mounts it; absolute paths only", async (t) => {
+  const storage = (value: string) => loadConfig({ flags: {}, env: { IVR_FREESWITCH_STORAGE: value } }).config
+  t.equal(storage('/var/lib/freeswitch/storage').freeswitchStorage, '/var/lib/freeswitch/storage')
+  t.same(splitStorageMap('/var/lib/freeswitch/storage'), {
+    freeswitch: '/var/lib/freeswitch/storage',
+    local: '/var/lib/freeswitch/storage',
+  })
+  t.same(splitStorageMap('/usr/local/freeswitch/storage=/mnt/fs'), {
+    freeswitch: '/usr/local/freeswitch/storage',
+    local: '/mnt/fs',
+  })
+  for (const bad of ['storage', '/a=b', '/a=/b=/c', '=/b'])
+    t.same(
+      problems(() => storage(bad)),
+      [`IVR_FREESWITCH_STORAGE: expected DIR or DIR=LOCAL, absolute paths, got ${JSON.stringify(bad)}`],
+    )
 })
 
 t.test('every setting has a flag named after its key, and its own variable', async (t) => {

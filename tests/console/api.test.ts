@@ -3,7 +3,7 @@
  * changes need the CSRF token, log-in is rate-limited, the session cookie's attributes, audit rows for changes,
  * workflow problems by path, inbox resolve / reopen, agent status, the board and its event stream.
  */
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import t from 'tap'
@@ -366,7 +366,7 @@ t.test(`the console API (${dbKind})`, async (t) => {
       [fs.status, (fs.body as { error: string }).error],
       [
         404,
-        `the recording /var/lib/freeswitch/storage/voicemail/default/support/msg_1.wav is not in this router's recordings directory (${dir}): it is kept by FreeSWITCH`,
+        `the recording /var/lib/freeswitch/storage/voicemail/default/support/msg_1.wav is not in this router's recordings directory (${dir}): it is kept by FreeSWITCH (the console plays it with --freeswitch-storage)`,
       ],
     )
     const gone = await client.request('GET', `/api/inbox/${ids['call-gone']}/recording`)
@@ -379,6 +379,45 @@ t.test(`the console API (${dbKind})`, async (t) => {
       404,
       'nothing outside the directory',
     )
+  })
+
+  t.test("mod_voicemail's messages play from FreeSWITCH's storage where this machine mounts it", async (t) => {
+    const dir = await tempDir(t, 'ivr-console-rec-')
+    const mount = await tempDir(t, 'ivr-console-fs-')
+    await mkdir(join(mount, 'voicemail/default/support'), { recursive: true })
+    await writeFile(join(mount, 'voicemail/default/support/msg_2.wav'), wavBytes(1))
+    const storage = '/var/lib/freeswitch/storage'
+    const mounted = await consoleOn(t, store, {
+      recordingsDir: dir,
+      freeswitchStorage: { freeswitch: storage, local: mount },
+    })
+    const client = new Client(mounted.url)
+    await client.login('vera')
+    for (const [id, path] of [
+      ['call-fs-kept', `${storage}/voicemail/default/support/msg_2.wav`],
+      ['call-fs-out', `${storage}/../../../etc/msg_2.wav`],
+      ['call-fs-other', '/srv/elsewhere/msg_2.wav'],
+    ] as const)
+      await writeRecord(
+        store.db,
+        callRecord(id, { outcome: 'voicemail', inbox: { reason: 'voicemail', recording: { path, seconds: 1 } } }),
+      )
+    const ids = Object.fromEntries(
+      (
+        (await client.request('GET', '/api/inbox?status=all&reason=voicemail')).body as { id: number; callId: string }[]
+      ).map((i) => [i.callId, i.id]),
+    )
+    const res = await fetch(new URL(`/api/inbox/${ids['call-fs-kept']}/recording`, mounted.url), {
+      headers: { cookie: client.cookie!, range: 'bytes=0-9' },
+    })
+    t.equal(res.status, 206)
+    t.equal(res.headers.get('content-range'), `bytes 0-9/${44 + 16000}`)
+    await res.arrayBuffer()
+    for (const id of ['call-fs-out', 'call-fs-other']) {
+      const refused = await client.request('GET', `/api/inbox/${ids[id]}/recording`)
+      t.same(refused.status, 404, `${id}: nothing outside the two directories`)
+      t.match((refused.body as { error: string }).error, `nor in FreeSWITCH's storage (${storage})`)
+    }
   })
 
   t.test('users: admins add and remove accounts, audited; not their own', async (t) => {
