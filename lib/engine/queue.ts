@@ -22,6 +22,9 @@ export type QueueContext = {
   runWorkflow(workflow: Workflow): Promise<Exit>
 }
 
+/** Why a timer no longer needed is stopped: without a reason each abort builds a DOMException with a stack trace. */
+const NOT_NEEDED = new Error('no longer needed')
+
 const HANG_UP: Exit = { kind: 'end', outcome: 'hangup', inbox: null }
 
 const sameTarget = (a: RingFor, b: RingFor) =>
@@ -113,7 +116,7 @@ export async function waitInQueue(ctx: QueueContext): Promise<Exit> {
       if (result.outcome === 'answered') return { kind: 'end', outcome: 'connected', inbox: null }
     }
   } finally {
-    stop.abort()
+    stop.abort(NOT_NEEDED)
     if (state.seat) await state.seat.leave()
     state.inLine = null
     // An answered ring returns when the talk ends: the talk is not waiting.

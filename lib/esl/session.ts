@@ -4,7 +4,9 @@
  * - `connect` first; its reply carries the channel data, URL-encoded, in the header block;
  * - `myevents json` (this channel's events only), narrowed by `nixevent` to the events read, and `linger`
  *   (so the last events arrive after hang-up);
- * - one command in flight: replies carry no id and pair with commands by order;
+ * - replies carry no id and pair with commands by order: one write in flight, which is one command or, at the
+ *   start, connect and the subscriptions together (FreeSWITCH's listener reads a command, answers it and only then
+ *   reads the next: mod_event_socket.c, listener_run; so the replies come in the order written);
  * - `execute` sends `event-uuid`, registers the waiter before writing, and resolves on the
  *   CHANNEL_EXECUTE_COMPLETE whose Application-UUID matches;
  * - a hang-up (CHANNEL_HANGUP, a disconnect notice, the socket closing) ends the call at once;
@@ -67,7 +69,22 @@ const UNREAD_EVENTS = [
   'TALK',
 ]
 
-type Pending = { text: string; sentAt?: number; resolve(frame: Frame): void; reject(err: Error): void }
+/** One write: `count` commands whose replies come back together, in order. */
+type Pending = {
+  text: string
+  count: number
+  replies: Frame[]
+  sentAt?: number
+  resolve(frames: Frame[]): void
+  reject(err: Error): void
+}
+
+/** A command/reply's text; a refusal (`-ERR …`) throws, naming the command. */
+function replyText(command: string, reply: Frame): string {
+  const text = reply.headers.get('Reply-Text') ?? ''
+  if (text.startsWith('-')) throw new CommandFailed(`${command.split('\n')[0]}: ${text}`)
+  return text
+}
 
 export class EslSession implements ChannelSession {
   uuid = ''
@@ -114,10 +131,15 @@ export class EslSession implements ChannelSession {
     const type = frame.headers.get('Content-Type')
     if (type === 'command/reply' || type === 'api/response') {
       const pending = this.#inFlight
+      if (!pending) {
+        this.opts.log.warn({ type }, 'reply with no command in flight')
+        return
+      }
+      pending.replies.push(frame)
+      if (pending.replies.length < pending.count) return
       this.#inFlight = undefined
-      if (pending?.sentAt !== undefined) this.opts.timing!.commandRoundTrip((performance.now() - pending.sentAt) / 1000)
-      if (pending) pending.resolve(frame)
-      else this.opts.log.warn({ type }, 'reply with no command in flight')
+      if (pending.sentAt !== undefined) this.opts.timing!.commandRoundTrip((performance.now() - pending.sentAt) / 1000)
+      pending.resolve(pending.replies)
       this.#writeNext()
       return
     }
@@ -180,10 +202,16 @@ export class EslSession implements ChannelSession {
     this.socket.destroy()
   }
 
-  #send(text: string): Promise<Frame> {
+  async #send(text: string): Promise<Frame> {
+    const [reply] = await this.#sendAll([text])
+    return reply!
+  }
+
+  /** Several commands in one write; their replies in the same order. */
+  #sendAll(texts: string[]): Promise<Frame[]> {
     if (this.#isClosed) return Promise.reject(new SessionClosed('the Event Socket connection closed'))
     return new Promise((resolve, reject) => {
-      this.#queue.push({ text, resolve, reject })
+      this.#queue.push({ text: texts.join(''), count: texts.length, replies: [], resolve, reject })
       this.#writeNext()
     })
   }
@@ -202,24 +230,24 @@ export class EslSession implements ChannelSession {
   }
 
   async #command(text: string): Promise<string> {
-    const reply = await this.#send(text)
-    const replyText = reply.headers.get('Reply-Text') ?? ''
-    if (replyText.startsWith('-')) throw new CommandFailed(`${text.split('\n')[0]}: ${replyText}`)
-    return replyText
+    return replyText(text, await this.#send(text))
   }
 
-  /** connect, subscribe, linger: resolves with the channel data, or rejects and closes the socket. */
+  /**
+   * connect, subscribe, linger, in one write (a round trip each would cost every call three more passes through
+   * both event loops): resolves with the channel data, or rejects and closes the socket.
+   */
   async start(): Promise<ChannelData> {
     const timer = setTimeout(() => {
       this.opts.log.warn('no connect reply in time: closing')
       this.socket.destroy()
     }, this.opts.connectTimeoutMs)
     try {
-      const data = readChannelData((await this.#send(wire.connect())).headers)
+      const setup = [wire.myevents('json'), wire.nixevent(UNREAD_EVENTS), wire.linger(this.opts.lingerSeconds)]
+      const [connected, ...replies] = await this.#sendAll([wire.connect(), ...setup])
+      const data = readChannelData(connected!.headers)
       this.uuid = data.uniqueId
-      await this.#command(wire.myevents('json'))
-      await this.#command(wire.nixevent(UNREAD_EVENTS))
-      await this.#command(wire.linger(this.opts.lingerSeconds))
+      setup.forEach((text, i) => replyText(text, replies[i]!))
       return data
     } catch (err) {
       this.socket.destroy()

@@ -105,7 +105,7 @@ export class Distributor extends EventEmitter<DistributorEvents> {
     if (this.#closed) return
     this.#due.add(at)
     if (this.#timer && this.#timer.at <= at) return
-    this.#timer?.stop.abort()
+    this.#timer?.stop.abort(NOT_NEEDED)
     const stop = new AbortController()
     this.#timer = { at, stop }
     this.options.clock.sleep(Math.max(0, at - this.options.clock.now()), stop.signal).then(
@@ -133,6 +133,9 @@ export class Distributor extends EventEmitter<DistributorEvents> {
     }
   }
 }
+
+/** Why a timer no longer needed is stopped: without a reason each abort builds a DOMException with a stack trace. */
+const NOT_NEEDED = new Error('no longer needed')
 
 const asOffer = (held: readonly Reserved[], ringSeconds: number): Offer => ({
   targets: held.map((r) => ({ agent: r.name, dial: r.dial })),
@@ -252,7 +255,7 @@ class LineSeat implements Seat {
       const timer = new AbortController()
       const done = () => {
         this.#waiter = undefined
-        timer.abort()
+        timer.abort(NOT_NEEDED)
         signal.removeEventListener('abort', onAbort)
       }
       const onAbort = () => {
