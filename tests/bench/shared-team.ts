@@ -7,6 +7,7 @@
  * any agent rung for two callers at once (double-booked: must be none). Every call is checked.
  */
 import { FakeFreeSwitch, type CallResult, type PhoneLeg } from '../../lib/testing/fake-freeswitch/index.js'
+import { LoopLag } from './loop-lag.js'
 import { percentiles } from './percentiles.js'
 import type { WireCounts } from './pg-wire-proxy.js'
 
@@ -42,6 +43,11 @@ export type SharedFigures = {
   handoffMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
   /** The same without each agent's first hand-off (made while the callers' arrival burst is still being placed). */
   laterHandoffMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
+  /**
+   * How late the simulator's own event loop ran while the first hand-offs were made (the calls placed → the last
+   * agent's second ring): every leg is timestamped there, so a first-wave hand-off is measured late by up to this.
+   */
+  simulatorLagMs: { p99: number | undefined; max: number | undefined }
   /** The call's start → each agent's first ring (ms): how long the arrival burst kept agents idle. */
   firstRingMs: { p50: number | undefined; max: number | undefined }
   /** Calls each agent answered, fewest and most (an uneven share stretches the drain past the ideal). */
@@ -70,6 +76,7 @@ export async function runShared(
       target.startsWith('user/line-') ? { outcome: 'answer', ringMs: config.ringMs, talkMs: config.talkMs } : undefined,
   })
   const rt0 = await counters.roundTrips?.()
+  const lag = new LoopLag()
   const started = performance.now()
   const calls = Array.from({ length: config.callers }, (_, i) =>
     fs.call({ port: ports[i % ports.length]!, channel: { destination: SHARED_NUMBER } }),
@@ -78,6 +85,7 @@ export async function runShared(
   const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 120_000)))
   const all = await Promise.race([Promise.all(calls.map((c) => c.result)), limit])
   clearTimeout(timer)
+  lag.stop()
   if (all === 'timeout') {
     for (const c of calls) c.hangup('NORMAL_CLEARING')
     throw new Error(`shared team: the calls did not all end within 120 s`)
@@ -97,6 +105,8 @@ export async function runShared(
     }
   }
   const firsts = [...byAgent.values()].map((legs) => legs[0]!.startedAt - started)
+  const firstWaveEnd = Math.max(...[...byAgent.values()].map((legs) => (legs[1] ?? legs[0]!).startedAt - started))
+  const simulatorLag = lag.window(0, firstWaveEnd)
   const [f50] = percentiles(firsts, [50])
   const shares = [...byAgent.values()].map((legs) => legs.length)
   const [p50, p99] = percentiles(gaps, [50, 99])
@@ -115,6 +125,7 @@ export async function runShared(
       handoffMs: { p50: round(p50), p99: round(p99), max: round(Math.max(...gaps)), count: gaps.length },
       laterHandoffMs: { p50: round(l50), p99: round(l99), max: round(Math.max(...later)), count: later.length },
       firstRingMs: { p50: round(f50), max: round(Math.max(...firsts)) },
+      simulatorLagMs: { p99: round(simulatorLag.p99), max: round(simulatorLag.max) },
       callsPerAgent: { min: Math.min(...shares), max: Math.max(...shares) },
       maxRinging: fs.phones.maxRinging,
       doubleBooked: fs.phones.doubleBooked.length,

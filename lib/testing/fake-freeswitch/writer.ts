@@ -12,6 +12,7 @@ export class FrameWriter {
   #pieces: Buffer[] = []
   #pumping = false
   #ending = false
+  #corked = false
 
   constructor(
     readonly socket: Socket,
@@ -22,6 +23,16 @@ export class FrameWriter {
   write(frame: Buffer): void {
     if (this.#ending || this.socket.destroyed) return
     if (this.mode === 'none') {
+      // What one turn of the loop writes (a reply and the events behind it) leaves in one system call: hundreds
+      // of calls at once otherwise spend the simulator's time in writes and make it lag behind the router.
+      if (!this.#corked) {
+        this.#corked = true
+        this.socket.cork()
+        process.nextTick(() => {
+          this.#corked = false
+          this.socket.uncork()
+        })
+      }
       this.socket.write(frame)
       return
     }
