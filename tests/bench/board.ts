@@ -35,7 +35,14 @@ export type BoardFigures = {
     changesPerSecond: number
     pushesPerSecond: number
     pushes: Record<string, { count: number; bytesP50: number | undefined; bytesMax: number | undefined }>
-    seenMs: { count: number; unseen: number; p50: number | undefined; p99: number | undefined; max: number | undefined }
+    seenMs: {
+      count: number
+      unseen: number
+      late: number
+      p50: number | undefined
+      p99: number | undefined
+      max: number | undefined
+    }
     consoleCpu: { percentOfCore: number; msPerPush: number }
     consoleRoundTripsPerSecond: number
     pageBusyPercent: number
@@ -102,18 +109,22 @@ export async function boardScenario(
     const trips0 = (await wire.read()).total
     const t0 = Date.now()
     const total = Math.round((config.changesPerSecond * config.churnMs) / 1000)
+    let watched = 0
     for (let i = 0; i < total; i++) {
       const due = t0 + (i * 1000) / config.changesPerSecond
       if (Date.now() < due) await sleep(due - Date.now())
       const change = world.next()
-      if (change.probe) await page.watch({ ...change.probe, at: Date.now() })
+      if (change.probe) {
+        page.watch({ ...change.probe, at: Date.now() })
+        watched++
+      }
       await change.apply()
     }
     const t1 = Date.now()
     const cpuMs = server.cpuMs() - cpu0
     const busyMs = (await page.busyMs()) - busy0
     const trips = (await wire.read()).total - trips0
-    await page.settle(10_000)
+    await page.settle(watched, 10_000)
     const seconds = (t1 - t0) / 1000
     const during = (await page.pushes()).filter((p) => p.at > t0 && p.at <= t1)
     const probes = await page.probes()
@@ -138,7 +149,8 @@ export async function boardScenario(
         pushes,
         seenMs: {
           count: seen.length,
-          unseen: probes.length - seen.length,
+          unseen: watched - seen.length,
+          late: probes.filter((p) => p.late).length,
           p50: s50,
           p99: s99,
           max: seen.length ? Math.max(...seen) : undefined,
@@ -168,7 +180,7 @@ export function boardReport(f: BoardFigures | { skipped: string }, config: Board
   out += `  churn: ${c.changes} changes in ${c.seconds} s (${c.changesPerSecond}/s); pushes ${c.pushesPerSecond}/s\n`
   for (const [type, p] of Object.entries(c.pushes))
     out += `    ${type}: ${p.count} pushes, bytes p50 ${p.bytesP50}, max ${p.bytesMax}\n`
-  out += `  change → shown in the page: p50 ${c.seenMs.p50} ms, p99 ${c.seenMs.p99} ms, max ${c.seenMs.max} ms (${c.seenMs.count} changes, ${c.seenMs.unseen} not shown)\n`
+  out += `  change → shown in the page: p50 ${c.seenMs.p50} ms, p99 ${c.seenMs.p99} ms, max ${c.seenMs.max} ms (${c.seenMs.count} changes, ${c.seenMs.unseen} not shown, ${c.seenMs.late} already shown when their probe reached the page)\n`
   out += `  console CPU: ${c.consoleCpu.percentOfCore} % of a core, ${c.consoleCpu.msPerPush} ms per push; ${c.consoleRoundTripsPerSecond} round trips/s\n`
   out += `  page main thread busy: ${c.pageBusyPercent} %\n`
   return out
