@@ -1,7 +1,6 @@
 /**
  * The board's page in Debian's chromium (playwright-core, no browser download), instrumented by a script that
- * runs before the page's own: it counts the board's server-sent events (type, characters of data, when) as the
- * page receives them, and records when the page's DOM first shows each awaited change (a MutationObserver: its
+ * runs before the page's own: it notes the board's server-sent events (type, when) as the page receives them, and records when the page's DOM first shows each awaited change (a MutationObserver: its
  * callback runs after the page drew, before the browser paints). The page's code is unchanged.
  */
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core'
@@ -27,7 +26,7 @@ const INSTRUMENT = `
     constructor(url, init) {
       super(url, init)
       for (const type of ['board', 'board-delta'])
-        this.addEventListener(type, (e) => bench.pushes.push({ type, at: Date.now(), chars: e.data.length }))
+        this.addEventListener(type, () => bench.pushes.push({ type, at: Date.now() }))
     }
   }
   bench.check = () => {
@@ -51,7 +50,7 @@ const INSTRUMENT = `
 })()
 `
 
-export type Push = { type: string; at: number; chars: number }
+export type Push = { type: string; at: number }
 export type SeenProbe = { selector: string; present: boolean; at: number; seen?: number; late?: boolean }
 
 export class BoardPage {
@@ -99,6 +98,11 @@ export class BoardPage {
       { polling: 'raf', timeout: 120_000 },
     )
     return (await drawn.jsonValue()) as number
+  }
+
+  /** The session's cookie, for another subscriber to the board's events. */
+  async cookie(): Promise<string> {
+    return (await this.page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
   }
 
   /** The board's events the page received since it was last loaded. */
