@@ -4,17 +4,7 @@
  * callback runs after the page drew, before the browser paints). The page's code is unchanged.
  */
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core'
-
-/** The same flags as the browser tests (tests/helpers/browser.ts). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+import { CHROMIUM_ARGS } from '../helpers/browser.js'
 
 // Plain JavaScript: it runs in the page, which the bench's TypeScript (no DOM types) does not describe.
 const INSTRUMENT = `

@@ -11,8 +11,8 @@ import { setAgentStatus, type AgentStatus } from '../../lib/store/agents.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
 import { writeRecord } from '../../lib/store/records.js'
 import type { CallBegun } from '../../lib/engine/world.js'
-import type { CallRecord } from '../../lib/engine/record.js'
 import { loadString } from '../../lib/workflow/load.js'
+import { callRecord } from '../helpers/store.js'
 
 export type BoardSize = { teams: number; agents: number; calls: number; queued: number }
 
@@ -138,7 +138,15 @@ export class BoardWorld {
     }
     if (r < 0.9) {
       const id = this.#calls.splice(Math.floor(this.#random() * this.#calls.length), 1)[0]!
-      return { apply: () => writeRecord(this.store.db, ended(id, Date.now())) }
+      return {
+        apply: () => {
+          const at = Date.now()
+          return writeRecord(
+            this.store.db,
+            callRecord(id, { startedAt: at - 60_000, answeredAt: at - 59_900, endedAt: at }),
+          )
+        },
+      }
     }
     const start = this.#begun(Date.now())
     this.#calls.push(start.id)
@@ -166,31 +174,5 @@ export class BoardWorld {
       version: 1,
       startedAt,
     }
-  }
-}
-
-/** The record of a call that ended in its workflow (what removes it from the calls in progress). */
-function ended(id: string, at: number): CallRecord {
-  return {
-    id,
-    caller: '+821000000000',
-    callerName: '',
-    dialed: '+827012345678',
-    workflow: 'main',
-    version: 1,
-    startedAt: at - 60_000,
-    answeredAt: at - 59_900,
-    endedAt: at,
-    outcome: 'hangup',
-    inbox: null,
-    steps: ['A'],
-    events: [{ at: 0, type: 'step', step: 'A', workflow: 'main' }],
-    team: null,
-    agent: null,
-    tags: [],
-    fields: {},
-    sms: [],
-    queueSeconds: 0,
-    talkSeconds: 0,
   }
 }
