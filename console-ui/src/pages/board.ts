@@ -1,7 +1,8 @@
 /**
  * The live board: each team's line (position, caller, wait, priority, state) with its count and longest wait, the
- * agents (status, current call, rest and why), and the calls in progress on every router (the longest first). Pushed by the server (EventSource); waits tick here, from the
- * server's clock, so the page never asks again.
+ * agents (status, current call, rest and why), and the calls in progress on every router (the longest first). Pushed by the server (EventSource): the whole board once,
+ * then what changed, applied to the page's copy; waits tick here, from the server's clock, so the page never asks
+ * again.
  */
 import { api, type Me } from '../api.js'
 import { h, replace } from '../dom.js'
