@@ -1,14 +1,17 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --shared-only]`: the router's throughput, latency, memory and CPU
- * per call against a floor and a peer (issue 7), and the shared-team scenario (issue 12). Each server runs in its own process; this process is the FreeSWITCH simulator.
+ * `npm run bench [-- --quick] [-- --profile] [-- --shared-only] [-- --board-only]`: the router's throughput, latency,
+ * memory and CPU per call against a floor and a peer (issue 7), the shared-team scenario (issue 12) and the console's
+ * live board at scale (issue 14). Each server runs in its own process; this process is the FreeSWITCH simulator.
  * Figures print as a table and go to var/bench/last.json; docs/performance.md explains the method.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
+import { build as buildPage } from 'vite'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { benchDatabase, readBack, seed, type BenchDatabase } from './bench-database.js'
+import { BOARD_METHOD, boardReport, boardScenario, type BoardConfig, type BoardFigures } from './board.js'
 import { checkRecords, readJsonl } from './records-check.js'
 import { slotNumber, writeFlows } from './flows.js'
 import {
@@ -30,6 +33,17 @@ const quick = process.argv.includes('--quick')
 const profile = process.argv.includes('--profile')
 /** Only the shared-team scenario (on the database `DATABASE_URL` names, else PGlite). */
 const sharedOnly = process.argv.includes('--shared-only')
+/** Only the live board's scenario (needs PostgreSQL: `DATABASE_URL`). */
+const boardOnly = process.argv.includes('--board-only')
+const BOARD: BoardConfig = {
+  teams: 20,
+  agents: 200,
+  calls: 1000,
+  queued: 5000,
+  changesPerSecond: 50,
+  churnMs: quick ? 5000 : 20_000,
+  navigations: 3,
+}
 const CONFIG = quick
   ? {
       slots: 32,
@@ -67,19 +81,32 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Builds dist/ when lib/ or bin/ changed since the last build (tsc emits even when other files have errors). */
-function build(): string {
+const newest = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
+    0,
+  )
+
+/**
+ * Builds dist/ when lib/ or bin/ changed since the last build (tsc emits even when other files have errors), and
+ * the console's page (dist/console, which `ivr-router console` serves) when console-ui/ changed.
+ */
+async function build(): Promise<string> {
   const entry = join(REPO, 'dist/bin/ivr-router.js')
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce(
-      (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
-      0,
-    )
+  const said: string[] = []
   if (existsSync(entry) && statSync(entry).mtimeMs >= Math.max(newest(join(REPO, 'lib')), newest(join(REPO, 'bin'))))
-    return 'dist/ up to date'
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, timeout: 180_000, encoding: 'utf8' })
-  if (!existsSync(entry)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`)
-  return r.status === 0 ? 'built dist/' : 'built dist/ (tsc reported errors in files under way elsewhere)'
+    said.push('dist/ up to date')
+  else {
+    const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, timeout: 180_000, encoding: 'utf8' })
+    if (!existsSync(entry)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`)
+    said.push(r.status === 0 ? 'built dist/' : 'built dist/ (tsc reported errors in files under way elsewhere)')
+  }
+  const index = join(REPO, 'dist/console/index.html')
+  if (!existsSync(index) || statSync(index).mtimeMs < newest(join(REPO, 'console-ui'))) {
+    await buildPage({ configFile: join(REPO, 'console-ui/vite.config.ts') })
+    said.push('built the console page')
+  }
+  return said.join('; ')
 }
 
 /** The router on the database (as `serve` without files), or on the flows file with records to JSONL. */
@@ -315,7 +342,20 @@ function narrowed(script: FixedScript): FixedScript {
 async function main() {
   mkdirSync(VAR, { recursive: true })
   const started = performance.now()
-  const built = build()
+  const built = await build()
+  if (boardOnly) {
+    process.stdout.write(`ivr-router bench (live board only); ${built}\n`)
+    const board = await boardScenario(BOARD, VAR, await freePort())
+    const figures = {
+      mode: 'board-only',
+      at: new Date().toISOString(),
+      machine: machine(),
+      board: { method: BOARD_METHOD, config: BOARD, figures: board },
+    }
+    writeFileSync(join(VAR, 'last.json'), `${JSON.stringify(figures, null, 2)}\n`)
+    process.stdout.write(boardReport(board, BOARD))
+    return
+  }
   if (sharedOnly) {
     process.stdout.write(`ivr-router bench (shared team only); ${built}\n`)
     const runs = [await sharedTeam(1)]
@@ -424,6 +464,7 @@ async function run({
   const narrowPath = join(VAR, 'fixed-script-narrow.json')
   writeFileSync(narrowPath, JSON.stringify(narrowed(script), null, 2))
   const floorNarrow = await baseline('floor', narrowPath, 'floor-narrow')
+  const board = await boardScenario(BOARD, VAR, await freePort())
 
   const figures = {
     mode: quick ? 'quick' : 'full',
@@ -472,6 +513,7 @@ async function run({
       shareOfFreeSwitch: round(router.cpuMsPerCall / FREESWITCH_CPU_MS_PER_CALL, 3),
       bytesReceivedPerCall: router.bytesReceivedPerCall,
     },
+    board: { method: BOARD_METHOD, config: BOARD, figures: board },
     ...(hot ? { profile: hot } : {}),
     wallSeconds: 0,
   }
@@ -495,6 +537,7 @@ function report(f: {
   concurrency: { levels: Awaited<ReturnType<typeof atConcurrency>>[] }
   sharedTeam: { runs: SharedFigures[] }
   cpu: { shareOfFreeSwitch: number | undefined }
+  board: { config: BoardConfig; figures: BoardFigures | { skipped: string } }
   profile?: ProfileSummary | undefined
   wallSeconds: number
 }): string {
@@ -597,6 +640,7 @@ function report(f: {
   out += 'targets: ratio ≤ 1.15, hand-off p99 ≤ 50 ms, ≤ 3 round trips per hand-off, double-booked 0\n'
   out +=
     'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'
+  out += boardReport(f.board.figures, f.board.config)
   const failures = [
     t.router,
     t.routerFiles,
@@ -622,7 +666,7 @@ const guard = setTimeout(
     killAll()
     process.exit(2)
   },
-  (quick ? 150 : 900) * 1000,
+  (boardOnly ? 600 : quick ? 330 : 1200) * 1000,
 )
 guard.unref()
 try {

@@ -289,21 +289,26 @@ t.test(`the console API (${dbKind})`, async (t) => {
     ])
   })
 
-  t.test('board: snapshot, event stream, agent status', async (t) => {
+  t.test('board: snapshot, event stream (the whole board, then what changed), agent status', async (t) => {
     const board = await users.viewer.request('GET', '/api/board')
     const minji = (b: unknown) => (b as { agents: { name: string }[] }).agents.find((a) => a.name === 'minji')
     t.match(board.body, { queue: [] })
     t.match(minji(board.body), { status: 'available', teams: /support/ })
     const events = new EventReader(running.url, users.viewer.cookie!)
     t.teardown(() => events.close())
-    t.match(minji(await events.next()), { status: 'available' })
+    const first = await events.next()
+    t.equal(first.event, 'board', 'the whole board first')
+    t.match(minji(first.data), { status: 'available' })
     const bad = await users.supervisor.request('POST', '/api/agents/minji/status', { status: 'sleeping' })
     t.equal(bad.status, 400)
     t.match(bad.body, { problems: [{ path: 'status' }] })
     const set = await users.supervisor.request('POST', '/api/agents/minji/status', { status: 'away' })
     t.match(set.body, { ok: true, status: 'away', previous: 'available' })
     t.equal((await listAgents(store.db)).find((a) => a.name === 'minji')?.status, 'away', 'the store changed')
-    t.match(minji(await events.next()), { status: 'away' }, 'pushed to the page')
+    const changed = await events.next()
+    t.equal(changed.event, 'board-delta', 'then only what changed')
+    t.match(changed.data, { serverTime: /^2/, agents: { set: [{ name: 'minji', status: 'away' }], removed: [] } })
+    t.notOk('queue' in (changed.data as object), 'the line did not change: not sent')
     t.match((await listAudit(store.db))[0], {
       actor: 'sam',
       action: 'agent.status',
@@ -553,11 +558,13 @@ t.test(`log-in is rate-limited per address (${dbKind})`, async (t) => {
   t.equal(limited.status, 429, 'even the right password waits')
 })
 
+type BoardEvent = { event: string; data: unknown }
+
 /** Reads the board's server-sent events one at a time. */
 class EventReader {
   private buffer = ''
-  private waiting: ((data: unknown) => void)[] = []
-  private ready: unknown[] = []
+  private waiting: ((e: BoardEvent) => void)[] = []
+  private ready: BoardEvent[] = []
   private req
 
   constructor(base: string, cookie: string) {
@@ -570,7 +577,7 @@ class EventReader {
           this.buffer = this.buffer.slice(end + 2)
           const data = /^data: (.*)$/m.exec(block)?.[1]
           if (data === undefined) continue
-          const parsed: unknown = JSON.parse(data)
+          const parsed = { event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data) as unknown }
           const next = this.waiting.shift()
           if (next) next(parsed)
           else this.ready.push(parsed)
@@ -580,8 +587,8 @@ class EventReader {
     this.req.end()
   }
 
-  next(): Promise<unknown> {
-    if (this.ready.length > 0) return Promise.resolve(this.ready.shift())
+  next(): Promise<BoardEvent> {
+    if (this.ready.length > 0) return Promise.resolve(this.ready.shift()!)
     return new Promise((resolve) => this.waiting.push(resolve))
   }
 

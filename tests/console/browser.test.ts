@@ -138,9 +138,22 @@ t.test(`the console in chromium (${dbKind})`, async (t) => {
     )
     t.equal(await page.textContent('section[data-team=support] .count'), '1 waiting')
     await screenshot(page, 'board')
+    // The page numbers the line itself from the changes pushed: the caller behind moves up when the first leaves.
+    await ledger.route({
+      callId: 'call-behind',
+      caller: '+821077778888',
+      place: { ask: 'queue', forWhom: { team: 'support' }, priority: 0 },
+    })
+    const behind = page.locator('section[data-team=support] tr[data-call=call-behind] td').first()
+    await behind.waitFor()
+    t.equal(await behind.textContent(), '2', 'second in line')
     await ledger.route({ callId: 'call-queued', caller: '+821055556666', place: 'leave' })
     await row.waitFor({ state: 'detached' })
     t.pass('the caller left the board when the call left the line')
+    t.equal(await behind.textContent(), '1', 'the caller behind is first now')
+    t.equal(await page.textContent('section[data-team=support] .count'), '1 waiting')
+    await ledger.route({ callId: 'call-behind', caller: '+821077778888', place: 'leave' })
+    await behind.waitFor({ state: 'detached' })
   })
 
   t.test('a supervisor sets an agent away: the store changes', async (t) => {

@@ -1,7 +1,8 @@
 /**
  * The live board: each team's line (position, caller, wait, priority, state) with its count and longest wait, the
- * agents (status, current call, rest and why), and the calls in progress on every router (the longest first). Pushed by the server (EventSource); waits tick here, from the
- * server's clock, so the page never asks again.
+ * agents (status, current call, rest and why), and the calls in progress on every router (the longest first). Pushed by the server (EventSource): the whole board once,
+ * then what changed, applied to the page's copy; waits tick here, from the server's clock, so the page never asks
+ * again.
  */
 import { api, type Me } from '../api.js'
 import { h, replace } from '../dom.js'
@@ -14,7 +15,6 @@ type QueueRow = {
   caller: string
   enqueuedAt: string
   priority: number
-  position: number | null
   state: 'waiting' | 'ringing' | 'workflow'
 }
 type AgentRow = {
@@ -40,19 +40,97 @@ type CallUnderWay = {
   stepWorkflow: string | null
   stepAt: string | null
 }
+type Team = { name: string; title: string | null }
+type Section<T> = { set: T[]; removed: string[] }
+/** What changed since the last event (lib/console/board-delta.ts): sections that did not change are absent. */
+type Delta = {
+  serverTime: string
+  queue?: Section<QueueRow>
+  agents?: Section<AgentRow>
+  teams?: Section<Team>
+  underWay?: Section<CallUnderWay> & { total: number }
+}
 type Board = {
   serverTime: string
-  teams: { name: string; title: string | null }[]
+  teams: Team[]
   queue: QueueRow[]
   agents: AgentRow[]
   underWay: { total: number; calls: CallUnderWay[] }
 }
 
+const byName = new Intl.Collator('en', { numeric: true }).compare
+/** The distributor's order (lib/store/queue.ts): ringing first, then by priority, arrival, call. */
+const lineOrder = (a: QueueRow, b: QueueRow) =>
+  Number(b.state === 'ringing') - Number(a.state === 'ringing') ||
+  b.priority - a.priority ||
+  (a.enqueuedAt < b.enqueuedAt ? -1 : a.enqueuedAt > b.enqueuedAt ? 1 : 0) ||
+  (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0)
+const startOrder = (a: CallUnderWay, b: CallUnderWay) =>
+  a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.callId < b.callId ? -1 : 1
+const lineOf = (r: QueueRow) => r.team ?? `@${r.agent ?? '?'}`
+
+type Line = {
+  section: HTMLElement
+  count: HTMLElement
+  longest: HTMLElement
+  empty: HTMLElement
+  table: HTMLElement
+  tbody: HTMLElement
+}
+type Drawn<T> = { row: T; tr: HTMLElement }
+
+function reuse<T>(drawn: Map<string, Drawn<T>>, key: string, row: T, make: (row: T) => HTMLElement): HTMLElement {
+  const was = drawn.get(key)
+  if (was?.row === row) return was.tr
+  const tr = make(row)
+  drawn.set(key, { row, tr })
+  return tr
+}
+
+/** Puts `wanted` in `parent` in that order, moving only what is out of place (re-inserting all would restyle all). */
+function arrange(parent: Element, wanted: Element[]): void {
+  const keep = new Set(wanted)
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove()
+  let cursor = parent.firstElementChild
+  for (const el of wanted) {
+    if (el === cursor) cursor = cursor.nextElementSibling
+    else parent.insertBefore(el, cursor)
+  }
+}
+
 export function boardPage(root: HTMLElement, me: Me): () => void {
   const state = h('span', { class: 'state', id: 'live-state' }, t('reconnecting'))
+  const queues = h('div', { class: 'queues' })
+  const agentsBox = h('div')
+  const callsBox = h('div')
   const body = h('div')
   replace(root, h('h1', {}, t('board'), ' ', state), body)
-  let board: Board | undefined
+  // The page's copy of the board, kept up to date by the events.
+  const queue = new Map<string, QueueRow>()
+  const agents = new Map<string, AgentRow>()
+  const teams = new Map<string, Team>()
+  const calls = new Map<string, CallUnderWay>()
+  let total = 0
+  let received = false
+  // What to draw again: only the lines a change touched, and in them only the rows that changed.
+  const dirty = { all: true, lines: new Set<string>(), agents: true, calls: true }
+  const lines = new Map<string, Line>()
+  /** Rows drawn, by key, reused while their data is the same object (a delta brings new objects for changed rows). */
+  const queueRows = new Map<string, Drawn<QueueRow>>()
+  const agentRows = new Map<string, Drawn<AgentRow>>()
+  const agentBody = h('tbody')
+  agentsBox.append(
+    h(
+      'table',
+      { id: 'agents' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...[t('name'), t('status'), t('teams'), t('call'), t('rest'), ''].map((c) => h('th', {}, c))),
+      ),
+      agentBody,
+    ),
+  )
   let offset = 0
   const canSet = me.user.role !== 'viewer'
 
@@ -63,107 +141,166 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
   const stepOf = (c: CallUnderWay) =>
     c.step === null ? '–' : c.stepWorkflow && c.stepWorkflow !== c.workflow ? `${c.stepWorkflow} › ${c.step}` : c.step
 
-  function draw(): void {
-    if (!board) return
-    const b = board
-    const lines = new Map<string, QueueRow[]>()
-    for (const team of b.teams) lines.set(team.name, [])
-    for (const r of b.queue) {
-      const key = r.team ?? `@${r.agent ?? '?'}`
-      lines.set(key, [...(lines.get(key) ?? []), r])
+  function merge<T>(
+    map: Map<string, T>,
+    section: Section<T> | undefined,
+    key: (row: T) => string,
+    drawn?: Map<string, unknown>,
+  ): boolean {
+    if (!section) return false
+    for (const k of section.removed) {
+      map.delete(k)
+      drawn?.delete(k)
     }
-    const teamSections = [...lines].map(([team, rows]) => {
-      const longest = rows.reduce((m, r) => Math.max(m, waitOf(r)), 0)
-      return h(
-        'section',
-        { class: 'team', 'data-team': team },
+    for (const row of section.set) map.set(key(row), row)
+    return true
+  }
+
+  function mergeQueue(section: Section<QueueRow> | undefined): void {
+    if (!section) return
+    for (const k of [...section.removed, ...section.set.map((r) => r.callId)]) {
+      const was = queue.get(k)
+      if (was) dirty.lines.add(lineOf(was))
+    }
+    for (const r of section.set) dirty.lines.add(lineOf(r))
+    merge(queue, section, (r) => r.callId, queueRows)
+  }
+
+  function whole(b: Board): void {
+    for (const map of [queue, agents, teams, calls, queueRows, agentRows]) map.clear()
+    merge(queue, { set: b.queue, removed: [] }, (r) => r.callId)
+    merge(agents, { set: b.agents, removed: [] }, (a) => a.name)
+    merge(teams, { set: b.teams, removed: [] }, (x) => x.name)
+    merge(calls, { set: b.underWay.calls, removed: [] }, (c) => c.callId)
+    total = b.underWay.total
+    Object.assign(dirty, { all: true, agents: true, calls: true })
+  }
+
+  function changed(d: Delta): void {
+    mergeQueue(d.queue)
+    if (merge(agents, d.agents, (a) => a.name, agentRows)) dirty.agents = true
+    if (merge(teams, d.teams, (x) => x.name)) dirty.all = true
+    if (merge(calls, d.underWay, (c) => c.callId)) {
+      total = d.underWay!.total
+      dirty.calls = true
+    }
+  }
+
+  function draw(): void {
+    const rowsOf = new Map<string, QueueRow[]>()
+    for (const name of [...teams.keys()].sort(byName)) rowsOf.set(name, [])
+    for (const r of [...queue.values()].sort(lineOrder)) {
+      const key = lineOf(r)
+      const rows = rowsOf.get(key)
+      if (rows) rows.push(r)
+      else rowsOf.set(key, [r])
+    }
+    for (const key of lines.keys()) if (!rowsOf.has(key)) lines.delete(key)
+    for (const [key, rows] of rowsOf) {
+      if (!dirty.all && !dirty.lines.has(key) && lines.has(key)) continue
+      const l = lines.get(key) ?? lineShell(key)
+      lines.set(key, l)
+      fill(l, rows)
+    }
+    arrange(
+      queues,
+      [...rowsOf.keys()].map((key) => lines.get(key)!.section),
+    )
+    if (dirty.all || dirty.agents)
+      arrange(
+        agentBody,
+        [...agents.values()].sort((a, b) => byName(a.name, b.name)).map((a) => reuse(agentRows, a.name, a, agentRow)),
+      )
+    if (dirty.all || dirty.calls) {
+      const listed = [...calls.values()].sort(startOrder)
+      replace(
+        callsBox,
         h(
           'h2',
           {},
-          team,
+          t('underWay'),
           ' ',
-          h('span', { class: 'count' }, `${rows.length} ${t('waiting')}`),
-          rows.length > 0 ? h('span', { class: 'longest' }, ` · ${t('longest')} ${duration(longest)}`) : null,
+          h('span', { class: 'count', id: 'under-way-count' }, String(total)),
+          total > listed.length ? h('span', { class: 'muted' }, ` · ${t('shownOf')} (${listed.length})`) : null,
         ),
-        rows.length === 0
-          ? h('p', { class: 'muted' }, t('noQueue'))
-          : h(
-              'table',
-              {},
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  ...[t('position'), t('caller'), t('wait'), t('priority'), t('state')].map((c) => h('th', {}, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                rows.map((r) =>
-                  h(
-                    'tr',
-                    { 'data-call': r.callId },
-                    h('td', {}, r.position ?? '-'),
-                    h('td', {}, r.caller),
-                    h('td', { class: 'wait' }, duration(waitOf(r))),
-                    h('td', {}, r.priority),
-                    h('td', {}, word(r.state)),
-                  ),
-                ),
-              ),
-            ),
+        underWay(listed),
       )
-    })
-    const agents = h(
+    }
+    Object.assign(dirty, { all: false, agents: false, calls: false })
+    dirty.lines.clear()
+    if (!body.firstChild) replace(body, queues, h('h2', {}, t('agents')), agentsBox, callsBox)
+  }
+
+  /** A team's line (or an agent's own): its heading, and its table or the word that nobody waits. */
+  function lineShell(team: string): Line {
+    const count = h('span', { class: 'count' })
+    const longest = h('span', { class: 'longest' })
+    const empty = h('p', { class: 'muted' }, t('noQueue'))
+    const tbody = h('tbody')
+    const table = h(
       'table',
-      { id: 'agents' },
+      {},
       h(
         'thead',
         {},
-        h('tr', {}, ...[t('name'), t('status'), t('teams'), t('call'), t('rest'), ''].map((c) => h('th', {}, c))),
+        h('tr', {}, ...[t('position'), t('caller'), t('wait'), t('priority'), t('state')].map((c) => h('th', {}, c))),
       ),
-      h(
-        'tbody',
-        {},
-        b.agents.map((a) =>
-          h(
-            'tr',
-            { 'data-agent': a.name },
-            h('td', {}, a.title ? `${a.name} (${a.title})` : a.name),
-            h('td', { class: `status ${a.status}` }, word(a.status)),
-            h('td', {}, a.teams.join(', ')),
-            h('td', {}, a.reservedBy ?? '-'),
-            h(
-              'td',
-              {},
-              a.restUntil
-                ? `${a.restReason ?? ''}${a.restCause ? ` (${a.restCause})` : ''} → ${time(a.restUntil)}`
-                : '-',
-            ),
-            h('td', {}, canSet ? statusSelect(a) : null),
-          ),
-        ),
-      ),
+      tbody,
     )
-    replace(
-      body,
-      h('div', { class: 'queues' }, teamSections),
-      h('h2', {}, t('agents')),
-      agents,
+    const section = h(
+      'section',
+      { class: 'team', 'data-team': team },
+      h('h2', {}, team, ' ', count, longest),
+      empty,
+      table,
+    )
+    return { section, count, longest, empty, table, tbody }
+  }
+
+  /** The line's rows in its order, numbered; the ringing are not counted in it. */
+  function fill(l: Line, rows: QueueRow[]): void {
+    l.count.textContent = `${rows.length} ${t('waiting')}`
+    const longest = rows.reduce((m, r) => Math.max(m, waitOf(r)), 0)
+    l.longest.textContent = rows.length > 0 ? ` · ${t('longest')} ${duration(longest)}` : ''
+    l.empty.hidden = rows.length > 0
+    l.table.hidden = rows.length === 0
+    let position = 0
+    const trs = rows.map((r) => {
+      const tr = reuse(queueRows, r.callId, r, queueRow)
+      const cell = tr.firstElementChild!
+      const shown = r.state === 'ringing' ? '-' : String(++position)
+      if (cell.textContent !== shown) cell.textContent = shown
+      return tr
+    })
+    arrange(l.tbody, trs)
+  }
+
+  function queueRow(r: QueueRow): HTMLElement {
+    return h(
+      'tr',
+      { 'data-call': r.callId },
+      h('td', {}),
+      h('td', {}, r.caller),
+      h('td', { class: 'wait' }, duration(waitOf(r))),
+      h('td', {}, r.priority),
+      h('td', {}, word(r.state)),
+    )
+  }
+
+  function agentRow(a: AgentRow): HTMLElement {
+    return h(
+      'tr',
+      { 'data-agent': a.name },
+      h('td', {}, a.title ? `${a.name} (${a.title})` : a.name),
+      h('td', { class: `status ${a.status}` }, word(a.status)),
+      h('td', {}, a.teams.join(', ')),
+      h('td', {}, a.reservedBy ?? '-'),
       h(
-        'h2',
+        'td',
         {},
-        t('underWay'),
-        ' ',
-        h('span', { class: 'count', id: 'under-way-count' }, String(b.underWay.total)),
-        b.underWay.total > b.underWay.calls.length
-          ? h('span', { class: 'muted' }, ` · ${t('shownOf')} (${b.underWay.calls.length})`)
-          : null,
+        a.restUntil ? `${a.restReason ?? ''}${a.restCause ? ` (${a.restCause})` : ''} → ${time(a.restUntil)}` : '-',
       ),
-      underWay(b.underWay.calls),
+      h('td', {}, canSet ? statusSelect(a) : null),
     )
   }
 
@@ -226,26 +363,51 @@ export function boardPage(root: HTMLElement, me: Me): () => void {
   }
 
   const events = new EventSource('api/board/events')
-  events.addEventListener('board', (e) => {
-    board = JSON.parse((e as MessageEvent<string>).data) as Board
-    offset = Date.parse(board.serverTime) - Date.now()
+  const onEvent = (apply: (data: string) => string) => (e: Event) => {
+    offset = Date.parse(apply((e as MessageEvent<string>).data)) - Date.now()
     state.textContent = t('live')
     state.className = 'state live'
     draw()
-  })
+  }
+  events.addEventListener(
+    'board',
+    onEvent((data) => {
+      const b = JSON.parse(data) as Board
+      whole(b)
+      received = true
+      return b.serverTime
+    }),
+  )
+  events.addEventListener(
+    'board-delta',
+    onEvent((data) => {
+      const d = JSON.parse(data) as Delta
+      changed(d)
+      return d.serverTime
+    }),
+  )
   events.addEventListener('error', () => {
     state.textContent = t('reconnecting')
     state.className = 'state'
   })
   // Only the waits move between pushes: redraw them each second from the local clock.
   const tick = setInterval(() => {
-    if (!board) return
-    for (const cell of body.querySelectorAll<HTMLElement>('tr[data-call] td.wait')) {
-      const row = board.queue.find((r) => r.callId === cell.parentElement?.dataset.call)
-      if (row) cell.textContent = duration(waitOf(row))
+    if (!received) return
+    const oldest = new Map<string, number>()
+    for (const cell of queues.querySelectorAll<HTMLElement>('tr[data-call] td.wait')) {
+      const row = queue.get(cell.parentElement?.dataset.call ?? '')
+      if (!row) continue
+      const wait = waitOf(row)
+      cell.textContent = duration(wait)
+      const key = lineOf(row)
+      oldest.set(key, Math.max(oldest.get(key) ?? 0, wait))
     }
-    for (const row of body.querySelectorAll<HTMLElement>('#under-way tr[data-call]')) {
-      const call = board.underWay.calls.find((c) => c.callId === row.dataset.call)
+    for (const [key, wait] of oldest) {
+      const longest = lines.get(key)?.longest
+      if (longest) longest.textContent = ` · ${t('longest')} ${duration(wait)}`
+    }
+    for (const row of callsBox.querySelectorAll<HTMLElement>('#under-way tr[data-call]')) {
+      const call = calls.get(row.dataset.call ?? '')
       if (!call) continue
       row.querySelector('td.length')!.textContent = duration(lengthOf(call))
       const inStep = inStepOf(call)

@@ -1,5 +1,6 @@
 /**
- * The live board: a snapshot, the same pushed as server-sent events (the page never polls), and supervisors
+ * The live board: a snapshot, the same pushed as server-sent events — the whole board (`board`) on connecting,
+ * then what changed (`board-delta`); the page never polls — and supervisors
  * setting an agent's status (the store notifies the routers, which offer a newly available agent at once).
  */
 import type { FastifyInstance } from 'fastify'
@@ -23,7 +24,7 @@ export function boardRoutes(app: FastifyInstance, store: Store, feed: BoardFeed)
       'x-accel-buffering': 'no',
     })
     reply.raw.write('retry: 2000\n\n')
-    const unsubscribe = await feed.subscribe((json) => reply.raw.write(`event: board\ndata: ${json}\n\n`))
+    const unsubscribe = await feed.subscribe((event, json) => reply.raw.write(`event: ${event}\ndata: ${json}\n\n`))
     reply.raw.once('close', unsubscribe)
   })
 
