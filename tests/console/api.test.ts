@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { listAgents } from '../../lib/store/agents.js'
 import { listAudit } from '../../lib/store/audit.js'
+import type { Store } from '../../lib/store/db.js'
 import { writeRecord } from '../../lib/store/records.js'
 import { roleAtLeast } from '../../lib/store/users.js'
 import { addUsers, Client, consoleOn, PASSWORD, wavBytes } from '../helpers/console.js'
@@ -30,6 +31,25 @@ steps:
   A:
     - assign: { team: support }
 `
+
+/** A voicemail record per call (call id → recording path); the inbox row id the API gives each call. */
+async function voicemails(
+  store: Store,
+  client: Client,
+  seconds: number,
+  paths: Record<string, string>,
+): Promise<Record<string, number>> {
+  for (const [id, path] of Object.entries(paths))
+    await writeRecord(
+      store.db,
+      callRecord(id, { outcome: 'voicemail', inbox: { reason: 'voicemail', recording: { path, seconds } } }),
+    )
+  const rows = (await client.request('GET', '/api/inbox?status=all&reason=voicemail')).body as {
+    id: number
+    callId: string
+  }[]
+  return Object.fromEntries(rows.map((i) => [i.callId, i.id]))
+}
 
 t.test(`the console API (${dbKind})`, async (t) => {
   const store = await testStore(t)
@@ -345,20 +365,12 @@ t.test(`the console API (${dbKind})`, async (t) => {
     const recorded = await consoleOn(t, store, { recordingsDir: dir })
     const client = new Client(recorded.url)
     await client.login('vera')
-    const record = (id: string, path: string) =>
-      writeRecord(
-        store.db,
-        callRecord(id, { outcome: 'voicemail', inbox: { reason: 'voicemail', recording: { path, seconds: 2 } } }),
-      )
-    await record('call-vm', join(dir, 'call-vm.wav'))
-    await record('call-fs', '/var/lib/freeswitch/storage/voicemail/default/support/msg_1.wav')
-    await record('call-gone', join(dir, 'gone.wav'))
-    await record('call-sneaky', join(dir, '..', 'etc-passwd.wav'))
-    const ids = Object.fromEntries(
-      (
-        (await client.request('GET', '/api/inbox?status=all&reason=voicemail')).body as { id: number; callId: string }[]
-      ).map((i) => [i.callId, i.id]),
-    )
+    const ids = await voicemails(store, client, 2, {
+      'call-vm': join(dir, 'call-vm.wav'),
+      'call-fs': '/var/lib/freeswitch/storage/voicemail/default/support/msg_1.wav',
+      'call-gone': join(dir, 'gone.wav'),
+      'call-sneaky': join(dir, '..', 'etc-passwd.wav'),
+    })
     const res = await fetch(new URL(`/api/inbox/${ids['call-vm']}/recording`, recorded.url), {
       headers: { cookie: client.cookie!, range: 'bytes=0-99' },
     })
@@ -398,20 +410,11 @@ t.test(`the console API (${dbKind})`, async (t) => {
     })
     const client = new Client(mounted.url)
     await client.login('vera')
-    for (const [id, path] of [
-      ['call-fs-kept', `${storage}/voicemail/default/support/msg_2.wav`],
-      ['call-fs-out', `${storage}/../../../etc/msg_2.wav`],
-      ['call-fs-other', '/srv/elsewhere/msg_2.wav'],
-    ] as const)
-      await writeRecord(
-        store.db,
-        callRecord(id, { outcome: 'voicemail', inbox: { reason: 'voicemail', recording: { path, seconds: 1 } } }),
-      )
-    const ids = Object.fromEntries(
-      (
-        (await client.request('GET', '/api/inbox?status=all&reason=voicemail')).body as { id: number; callId: string }[]
-      ).map((i) => [i.callId, i.id]),
-    )
+    const ids = await voicemails(store, client, 1, {
+      'call-fs-kept': `${storage}/voicemail/default/support/msg_2.wav`,
+      'call-fs-out': `${storage}/../../../etc/msg_2.wav`,
+      'call-fs-other': '/srv/elsewhere/msg_2.wav',
+    })
     const res = await fetch(new URL(`/api/inbox/${ids['call-fs-kept']}/recording`, mounted.url), {
       headers: { cookie: client.cookie!, range: 'bytes=0-9' },
     })
