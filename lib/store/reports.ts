@@ -168,14 +168,14 @@ export function reportStatement(report: ReportDefinition, filters: ReportFilters
 }
 
 const REPORTS_DIR = join(packageRoot, 'sql', 'reports')
+/** The files of sql/reports/, read once: they ship with the package and do not change while it runs. */
+let reportFiles: string[] | undefined
 
 /** The report's SQL function as written in sql/reports/ (shipped with the package). */
 export function reportSource(report: ReportDefinition): string | undefined {
-  for (const file of readdirSync(REPORTS_DIR)
+  reportFiles ??= readdirSync(REPORTS_DIR)
     .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    const text = readFileSync(join(REPORTS_DIR, file), 'utf8')
-    if (text.includes(`create or replace function ${report.fn}(`)) return text
-  }
-  return undefined
+    .sort()
+    .map((f) => readFileSync(join(REPORTS_DIR, f), 'utf8'))
+  return reportFiles.find((text) => text.includes(`create or replace function ${report.fn}(`))
 }
