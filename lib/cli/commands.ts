@@ -1,6 +1,7 @@
 /** Every command group of the CLI, in the order `--help` lists them. */
 import { registerAgentCommands } from './agent-commands.js'
 import { registerApplyCommands } from './apply-commands.js'
+import { registerCallbackCommands } from './callback-commands.js'
 import { registerConfigCommands } from './config-command.js'
 import { registerConsoleCommand } from './console-command.js'
 import { registerContactCommands } from './contact-commands.js'
@@ -32,6 +33,7 @@ export const commands: Registrar[] = [
   registerTeamCommands,
   registerAgentCommands,
   registerQueueCommands,
+  registerCallbackCommands,
   registerScheduleCommands,
   registerContactCommands,
   registerInboxCommands,

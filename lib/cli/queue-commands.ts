@@ -1,4 +1,7 @@
-/** `ivr-router queue list`: who waits for which team or agent now, on every router on the database. */
+/**
+ * `ivr-router queue list`: who waits for which team or agent now, on every router on the database, callbacks
+ * (state `callback`, the number called back as CALLER) in the places they keep.
+ */
 import type { Command } from 'commander'
 import { listQueue } from '../store/queue.js'
 import { jsonOption, printJson, printTable, storeCommand, withStore, type StoreOptions } from './store-commands.js'

@@ -237,6 +237,11 @@ export const queueEntries = pgTable(
      * (the caller is in the queue's workflow). Otherwise such a try takes the place away (migration 0014).
      */
     queued: boolean('queued').notNull().default(false),
+    /**
+     * A callback waiting in line (`callbacks`, same id) rather than a live call: it outlives its router, whose
+     * place another router adopts (migration 0018) instead of dropping it.
+     */
+    callback: boolean('callback').notNull().default(false),
   },
   (t) => [
     check('queue_entries_target_check', sql`(${t.team} is null) <> (${t.agent} is null)`),
@@ -283,6 +288,62 @@ export const contacts = pgTable(
 
 /** What a call came to (DESIGN.md), and `failed`: its router died during it (closed by another router). */
 export const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup', 'failed'] as const
+/**
+ * A callback's life: `waiting` in line (also between attempts), `serving` while a router rings the agent and
+ * calls the customer, then `served`, `failed` (attempts used up: an inbox row) or `cancelled` by an operator.
+ */
+export const CALLBACK_STATUSES = ['waiting', 'serving', 'served', 'failed', 'cancelled'] as const
+
+/**
+ * Callbacks: a caller who asked to be called back instead of waiting on the line. Each keeps the caller's place
+ * (arrival and priority) in the line of `queue_entries` under its own id while it waits; any router may hold it,
+ * and when its router stops another adopts it (lib/store/callbacks.ts, migration 0018).
+ */
+export const callbacks = pgTable(
+  'callbacks',
+  {
+    /** Its `queue_entries.call_id` while in line. */
+    id: text('id').primaryKey(),
+    /** The call that asked for it (its record is written when that call ends: no foreign key). */
+    callId: text('call_id').notNull(),
+    /** Exactly one of team and agent: whom the customer waits for. */
+    team: text('team'),
+    agent: text('agent'),
+    /** The number called back (E.164). */
+    number: text('number').notNull(),
+    /** The number the customer called: shown to the customer as the caller ID of the callback. */
+    dialed: text('dialed').notNull(),
+    caller: text('caller').notNull(),
+    fields: jsonb('fields').$type<Record<string, string>>().notNull().default({}),
+    priority: integer('priority').notNull().default(0),
+    /** The place kept: when the customer joined the line (or asked, when not in line yet). */
+    requestedAt: at('requested_at').notNull(),
+    status: text('status', { enum: CALLBACK_STATUSES }).notNull().default('waiting'),
+    /** Attempts begun (an agent answered and the customer was called). */
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    retrySeconds: integer('retry_seconds').notNull(),
+    /** Not offered an agent before then (the interval after an attempt the customer did not answer). */
+    nextAttemptAt: at('next_attempt_at'),
+    /** The router holding it (`routers.id`); null once it ended. */
+    router: text('router'),
+    /** The agent who served it, the last cause when the customer could not be reached. */
+    agentServed: text('agent_served'),
+    lastCause: text('last_cause'),
+    endedAt: at('ended_at'),
+    /** Who cancelled it: a console user's name, or `cli:<os user>`. */
+    cancelledBy: text('cancelled_by'),
+    createdAt: created(),
+  },
+  (t) => [
+    check('callbacks_target_check', sql`(${t.team} is null) <> (${t.agent} is null)`),
+    check('callbacks_status_check', sql`${t.status} in ('waiting', 'serving', 'served', 'failed', 'cancelled')`),
+    check('callbacks_attempts_check', sql`${t.maxAttempts} between 1 and 20 and ${t.retrySeconds} between 0 and 86400`),
+    index('callbacks_open_idx')
+      .on(t.team, t.requestedAt)
+      .where(sql`${t.status} in ('waiting', 'serving')`),
+  ],
+)
 export const INBOX_REASONS = ['queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost'] as const
 
 export const calls = pgTable(

@@ -15,6 +15,7 @@ const queued = (callId: string, team = 'support', state: 'waiting' | 'ringing' =
   priority: 0,
   state,
   router: 'r1',
+  kind: 'call' as const,
 })
 
 const agent = (name: string, status: 'available' | 'away', restUntil: Date | null = null) => ({

@@ -19,6 +19,7 @@ t.test(`migrations apply to an empty database, and again with no change (${dbKin
     'agents',
     'audit',
     'call_events',
+    'callbacks',
     'calls',
     'calls_in_progress',
     'contacts',

@@ -15,7 +15,7 @@ type QueueRow = {
   caller: string
   enqueuedAt: string
   priority: number
-  state: 'waiting' | 'ringing' | 'workflow'
+  state: 'waiting' | 'ringing' | 'workflow' | 'callback'
 }
 type AgentRow = {
   name: string

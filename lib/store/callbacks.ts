@@ -1,0 +1,198 @@
+/**
+ * Callbacks in the store (issue 15): a caller who asks to be called back leaves the line but its place (arrival
+ * and priority) stays there under the callback's id, in the same `queue_entries` the distributor serves, so a
+ * callback asked at 10:00 is offered an agent before a caller who arrived at 10:05. Every open callback is held by
+ * one router (`callbacks.router`); when that router stops beating, another adopts it, under the distributor's lock
+ * so that exactly one does (migration 0018). An attempt is begun only by the router holding the callback and only
+ * while it waits, so two routers never call the same customer for it.
+ */
+import { sql } from 'drizzle-orm'
+import { rows, type Db } from './db.js'
+import type { CALLBACK_STATUSES } from './schema.js'
+
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number]
+
+/** The distributor's advisory lock (migration 0008): callbacks change the line only under it. */
+const DISTRIBUTOR_LOCK = 7365021
+
+export type CallbackRequest = {
+  /** The callback's id: its place in `queue_entries` while it waits. */
+  id: string
+  /** The call asking. */
+  callId: string
+  router: string
+  forWhom: { team: string } | { agent: string }
+  priority: number
+  /** The number to call back (E.164), the caller's, and the number the caller dialled (the callback's caller ID). */
+  number: string
+  caller: string
+  dialed: string
+  fields: Record<string, string>
+  maxAttempts: number
+  retrySeconds: number
+  /** Callbacks open (waiting or being served) for that team or agent beyond which no more are taken. */
+  limit?: number
+}
+
+export type CallbackRequested =
+  { ok: true; requestedAt: Date; open: number } | { ok: false; reason: 'full'; open: number }
+
+/** Takes a callback in the caller's place, unless its line already holds `limit` open callbacks. */
+export async function requestCallback(db: Pick<Db, 'execute'>, r: CallbackRequest): Promise<CallbackRequested> {
+  const team = 'team' in r.forWhom ? r.forWhom.team : null
+  const agent = 'agent' in r.forWhom ? r.forWhom.agent : null
+  const [row] = await rows<{ status: string; requestedAt: Date | string | null; open: number }>(
+    db,
+    sql`select o_status as status, o_requested_at as "requestedAt", o_open as open from ivr_callback_request(
+      ${r.id}, ${r.callId}, ${r.router}, ${team}, ${agent}, ${r.priority}::int,
+      ${r.number}, ${r.caller}, ${r.dialed}, ${JSON.stringify(r.fields)}::jsonb,
+      ${r.maxAttempts}::int, ${r.retrySeconds}::int, ${r.limit ?? null}::int)`,
+  )
+  if (!row) throw new Error('ivr_callback_request returned nothing')
+  return row.status === 'full'
+    ? { ok: false, reason: 'full', open: row.open }
+    : { ok: true, requestedAt: new Date(row.requestedAt!), open: row.open }
+}
+
+/**
+ * Adopts the open callbacks of routers not seen for `goneSeconds`; returns every open callback `router` holds
+ * (the adopted ones flagged), so a router learns of its callbacks whatever notices it missed.
+ */
+export async function adoptCallbacks(
+  db: Pick<Db, 'execute'>,
+  router: string,
+  goneSeconds: number,
+): Promise<{ id: string; adopted: boolean }[]> {
+  return rows<{ id: string; adopted: boolean }>(
+    db,
+    sql`select o_id as id, o_adopted as adopted from ivr_callback_adopt(${router}, ${goneSeconds}::int)`,
+  )
+}
+
+export type CallbackRow = {
+  id: string
+  callId: string
+  team: string | null
+  agent: string | null
+  number: string
+  caller: string
+  dialed: string
+  fields: Record<string, string>
+  priority: number
+  requestedAt: Date
+  status: CallbackStatus
+  attempts: number
+  maxAttempts: number
+  retrySeconds: number
+  nextAttemptAt: Date | null
+  router: string | null
+  agentServed: string | null
+  lastCause: string | null
+  endedAt: Date | null
+  cancelledBy: string | null
+}
+
+type Raw = Omit<CallbackRow, 'requestedAt' | 'nextAttemptAt' | 'endedAt'> & {
+  requestedAt: Date | string
+  nextAttemptAt: Date | string | null
+  endedAt: Date | string | null
+}
+
+const COLUMNS = sql`id, call_id as "callId", team, agent, number, caller, dialed, fields, priority,
+  requested_at as "requestedAt", status, attempts, max_attempts as "maxAttempts", retry_seconds as "retrySeconds",
+  next_attempt_at as "nextAttemptAt", router, agent_served as "agentServed", last_cause as "lastCause",
+  ended_at as "endedAt", cancelled_by as "cancelledBy"`
+
+const date = (v: Date | string | null) => (v === null ? null : new Date(v))
+const typed = (r: Raw): CallbackRow => ({
+  ...r,
+  requestedAt: new Date(r.requestedAt),
+  nextAttemptAt: date(r.nextAttemptAt),
+  endedAt: date(r.endedAt),
+})
+
+/** Open callbacks (waiting or being served) in the order they are offered agents; with `all`, ended ones after. */
+export async function listCallbacks(db: Pick<Db, 'execute'>, o: { all?: boolean } = {}): Promise<CallbackRow[]> {
+  const list = await rows<Raw>(
+    db,
+    sql`select ${COLUMNS} from callbacks
+        ${o.all ? sql`` : sql`where status in ('waiting', 'serving')`}
+        order by status not in ('waiting', 'serving'), priority desc, requested_at, id`,
+  )
+  return list.map(typed)
+}
+
+export async function getCallback(db: Pick<Db, 'execute'>, id: string): Promise<CallbackRow | undefined> {
+  const [row] = await rows<Raw>(db, sql`select ${COLUMNS} from callbacks where id = ${id}`)
+  return row && typed(row)
+}
+
+export type CancelResult = { cancelled: CallbackRow } | { notOpen: CallbackRow } | undefined
+
+/**
+ * Cancels an open callback: it leaves the line and any agent reserved for it is given back. One being served
+ * cannot be stopped mid-call from here; it is marked cancelled and its router does not try it again.
+ */
+export async function cancelCallback(db: Db, id: string, by: string): Promise<CancelResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${DISTRIBUTOR_LOCK})`)
+    const [row] = await rows<Raw>(
+      tx,
+      sql`update callbacks set status = 'cancelled', cancelled_by = ${by}, ended_at = now(), router = null
+          where id = ${id} and status in ('waiting', 'serving') returning ${COLUMNS}`,
+    )
+    if (!row) {
+      const existing = await getCallback(tx, id)
+      return existing && { notOpen: existing }
+    }
+    await tx.execute(
+      sql`update agents set reserved_by = null, lease_until = null, reservation = null where reserved_by = ${id}`,
+    )
+    await tx.execute(sql`delete from queue_entries where call_id = ${id}`)
+    return { cancelled: typed(row) }
+  })
+}
+
+/**
+ * The router holding a waiting callback begins an attempt (an agent is reserved for it and about to be rung);
+ * false when it no longer may: cancelled, ended, adopted by another router, or already being served.
+ */
+export async function beginAttempt(db: Pick<Db, 'execute'>, id: string, router: string): Promise<boolean> {
+  const list = await rows<{ id: string }>(
+    db,
+    sql`update callbacks set status = 'serving', attempts = attempts + 1
+        where id = ${id} and router = ${router} and status = 'waiting' returning id`,
+  )
+  return list.length === 1
+}
+
+export type AttemptEnd =
+  | { outcome: 'served'; agent: string }
+  /** The customer did not answer (or was busy): another attempt after the interval, unless they are used up. */
+  | { outcome: 'unreached'; cause: string }
+
+/**
+ * Ends the attempt begun by `router`: served, waiting again until `retry_seconds` from now, or failed once the
+ * attempts are used up. Returns the callback as it is now, or undefined when `router` no longer held it.
+ */
+export async function endAttempt(
+  db: Pick<Db, 'execute'>,
+  id: string,
+  router: string,
+  end: AttemptEnd,
+): Promise<CallbackRow | undefined> {
+  const [row] = await rows<Raw>(
+    db,
+    end.outcome === 'served'
+      ? sql`update callbacks set status = 'served', agent_served = ${end.agent}, ended_at = now(), router = null
+            where id = ${id} and router = ${router} and status = 'serving' returning ${COLUMNS}`
+      : sql`update callbacks set last_cause = ${end.cause},
+              status = case when attempts >= max_attempts then 'failed' else 'waiting' end,
+              next_attempt_at = case when attempts >= max_attempts then null
+                                     else now() + make_interval(secs => retry_seconds) end,
+              ended_at = case when attempts >= max_attempts then now() end,
+              router = case when attempts >= max_attempts then null else router end
+            where id = ${id} and router = ${router} and status = 'serving' returning ${COLUMNS}`,
+  )
+  return row && typed(row)
+}

@@ -1,0 +1,247 @@
+/**
+ * Callbacks on the database (issue 15): a callback keeps the caller's place in line against live callers, a line
+ * takes no more than its limit, routers adopt the callbacks of a router that stopped (each exactly once, whatever
+ * the order they ask in), only the holder begins an attempt, attempts run out into `failed`, cancelling gives the
+ * agent back, and the sweep drops the place of a callback that ended.
+ */
+import t from 'tap'
+import { sql } from 'drizzle-orm'
+import type { Offer, Want } from '../../lib/engine/world.js'
+import { Distributor } from '../../lib/routing/distributor.js'
+import { systemClock } from '../../lib/server/system-clock.js'
+import { setAgentStatus } from '../../lib/store/agents.js'
+import {
+  adoptCallbacks,
+  beginAttempt,
+  cancelCallback,
+  endAttempt,
+  getCallback,
+  listCallbacks,
+  requestCallback,
+  type CallbackRequest,
+} from '../../lib/store/callbacks.js'
+import { rows } from '../../lib/store/db.js'
+import { StoreLedger } from '../../lib/store/ledger.js'
+import { listQueue } from '../../lib/store/queue.js'
+import { dbKind, testStore } from '../helpers/db.js'
+import { applyYaml } from '../helpers/store.js'
+
+const HOUR = 3_600_000
+const DOCS = `
+kind: team
+name: desk
+---
+kind: agent
+name: d1
+dial: user/d1@pbx
+teams: [desk]
+`
+const desk: Want = { forWhom: { team: 'desk' }, priority: 0 }
+const agentsOf = (o: Offer | undefined | 'deadline') => (o && o !== 'deadline' ? o.targets.map((x) => x.agent) : [])
+
+t.test(`callbacks in the line (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  await applyYaml(store, DOCS)
+  const alive = (id: string) =>
+    store.db.execute(sql`insert into routers (id, seen_until) values (${id}, now() + interval '1 hour')
+                         on conflict (id) do update set seen_until = excluded.seen_until`)
+  const gone = (id: string) =>
+    store.db.execute(sql`update routers set seen_until = now() - interval '10 minutes' where id = ${id}`)
+  /** A router's distributor with no listener and no timers: it sweeps when the test says. */
+  const router = (routerId: string) =>
+    new Distributor(
+      new StoreLedger(store.db, {
+        routerId,
+        leaseSeconds: 60,
+        aliveSeconds: 3600,
+        retryDelaySeconds: 0,
+        unreachableSeconds: 60,
+      }),
+      { clock: systemClock, ringSeconds: () => 20 },
+    )
+  const ask = (over: Partial<CallbackRequest> & { id: string; callId: string }): CallbackRequest => ({
+    router: 'router-1',
+    forWhom: { team: 'desk' },
+    priority: 0,
+    number: '+821012345678',
+    caller: '+821012345678',
+    dialed: '+8215880000',
+    fields: {},
+    maxAttempts: 2,
+    retrySeconds: 60,
+    ...over,
+  })
+  await alive('router-1')
+  await alive('router-2')
+  await alive('router-3')
+  const r1 = router('router-1')
+  const r2 = router('router-2')
+  t.teardown(() => {
+    r1.close()
+    r2.close()
+  })
+
+  t.test('a callback asked by a caller in line keeps that place, ahead of a caller who came later', async (t) => {
+    await setAgentStatus(store, 'd1', 'away')
+    const early = r1.seat({ id: 'call-early', caller: '+821012345678' })
+    t.same(agentsOf(await early.request(desk, 'queue')), [], 'nobody is available: the early caller waits')
+    const late = r2.seat({ id: 'call-late', caller: '+821099999999' })
+    await late.request(desk, 'queue')
+    // The early caller, in the queued workflow (paused), asks to be called back and hangs up.
+    await early.pause()
+    const requested = await requestCallback(store.db, ask({ id: 'cb-early', callId: 'call-early' }))
+    t.equal(requested.ok, true)
+    const [place] = await rows<{ callback: Date; late: Date }>(
+      store.db,
+      sql`select (select enqueued_at from queue_entries where call_id = 'cb-early') as callback,
+                 (select enqueued_at from queue_entries where call_id = 'call-late') as late`,
+    )
+    t.ok(new Date(place!.callback) < new Date(place!.late), 'the callback has the early arrival')
+    t.same(
+      (await rows<{ id: string }>(store.db, sql`select call_id as id from queue_entries order by call_id`)).map(
+        (r) => r.id,
+      ),
+      ['call-late', 'cb-early'],
+      'the caller’s own place passed to the callback',
+    )
+    const queued = await listQueue(store.db)
+    t.same(
+      queued.map((q) => [q.callId, q.kind, q.state]),
+      [
+        ['cb-early', 'callback', 'callback'],
+        ['call-late', 'call', 'waiting'],
+      ],
+      '`queue list` shows the callback first, paused until its router asks',
+    )
+    // Its router asks for an agent for it; then an agent comes free.
+    const callback = r1.seat({ id: 'cb-early', caller: '+821012345678' })
+    t.same(agentsOf(await callback.request(desk, 'queue')), [])
+    await setAgentStatus(store, 'd1', 'available')
+    const waiting = callback.wait(Date.now() + HOUR, new AbortController().signal)
+    await r1.sweep()
+    t.same(agentsOf(await waiting), ['d1'], 'the callback is offered the agent before the later live caller')
+    t.equal(await beginAttempt(store.db, 'cb-early', 'router-1'), true)
+    t.equal(await beginAttempt(store.db, 'cb-early', 'router-1'), false, 'one attempt at a time')
+    t.equal(await beginAttempt(store.db, 'cb-early', 'router-2'), false, 'only by the router holding it')
+    await callback.finish({ outcome: 'answered', agent: 'd1', talkSeconds: 30 }, 'leave')
+    const served = await endAttempt(store.db, 'cb-early', 'router-1', { outcome: 'served', agent: 'd1' })
+    t.match(served, { status: 'served', agentServed: 'd1', attempts: 1, router: null })
+    t.ok(served?.endedAt, 'ended')
+    await late.leave()
+  })
+
+  t.test('a caller not in line asks: the place is taken now, after those already waiting', async (t) => {
+    await setAgentStatus(store, 'd1', 'away')
+    const first = r2.seat({ id: 'call-first', caller: '' })
+    await first.request(desk, 'queue')
+    const r = await requestCallback(store.db, ask({ id: 'cb-new', callId: 'call-new', priority: 0 }))
+    t.equal(r.ok, true)
+    const queued = await listQueue(store.db)
+    t.same(
+      queued.map((q) => q.callId),
+      ['call-first', 'cb-new'],
+    )
+    await first.leave()
+    await cancelCallback(store.db, 'cb-new', 'cli:test')
+  })
+
+  t.test('a line takes no more callbacks than its limit', async (t) => {
+    const a = await requestCallback(store.db, ask({ id: 'cb-l1', callId: 'call-l1', limit: 1 }))
+    t.match(a, { ok: true, open: 1 })
+    const seat = r2.seat({ id: 'call-l2', caller: '' })
+    await seat.request(desk, 'queue')
+    const b = await requestCallback(store.db, ask({ id: 'cb-l2', callId: 'call-l2', limit: 1 }))
+    t.same(b, { ok: false, reason: 'full', open: 1 })
+    t.equal(await getCallback(store.db, 'cb-l2'), undefined, 'nothing taken')
+    t.same(
+      (await listQueue(store.db)).map((q) => q.callId),
+      ['cb-l1', 'call-l2'],
+      'the caller over the limit keeps its place in line',
+    )
+    await seat.leave()
+    await cancelCallback(store.db, 'cb-l1', 'cli:test')
+  })
+
+  t.test('a router that stopped: its callbacks are adopted once, whichever router asks first', async (t) => {
+    await alive('router-doomed')
+    await requestCallback(store.db, ask({ id: 'cb-d1', callId: 'call-d1', router: 'router-doomed' }))
+    await requestCallback(store.db, ask({ id: 'cb-d2', callId: 'call-d2', router: 'router-doomed' }))
+    t.equal(await beginAttempt(store.db, 'cb-d2', 'router-doomed'), true, 'the doomed router was serving one')
+    t.same(await adoptCallbacks(store.db, 'router-2', 60), [], 'nothing to adopt while it beats')
+    await gone('router-doomed')
+    const [x, y] = await Promise.all([
+      adoptCallbacks(store.db, 'router-2', 60),
+      adoptCallbacks(store.db, 'router-3', 60),
+    ])
+    const adopted = [...x!, ...y!].filter((c) => c.adopted).map((c) => c.id)
+    t.same(adopted.sort(), ['cb-d1', 'cb-d2'], 'each adopted exactly once')
+    const winner = x!.length ? 'router-2' : 'router-3'
+    t.equal(new Set([...x!, ...y!].map((c) => c.id)).size, 2)
+    t.ok(x!.length === 0 || y!.length === 0, 'one router took both (the first under the lock)')
+    const served = await getCallback(store.db, 'cb-d2')
+    t.match(served, { status: 'waiting', attempts: 1, router: winner }, 'the attempt under way counts; it waits again')
+    t.equal(await beginAttempt(store.db, 'cb-d2', 'router-doomed'), false, 'the old router may not call again')
+    t.equal(
+      await endAttempt(store.db, 'cb-d2', 'router-doomed', { outcome: 'served', agent: 'd1' }),
+      undefined,
+      'nor end what it no longer holds',
+    )
+    t.same(
+      (await adoptCallbacks(store.db, winner, 60)).map((c) => [c.id, c.adopted]),
+      [
+        ['cb-d1', false],
+        ['cb-d2', false],
+      ],
+      'asking again lists what it holds, adopting nothing',
+    )
+    const entries = await rows<{ router: string }>(
+      store.db,
+      sql`select distinct router from queue_entries where call_id in ('cb-d1', 'cb-d2')`,
+    )
+    t.same(entries, [{ router: winner }], 'their places moved with them')
+    await cancelCallback(store.db, 'cb-d1', 'cli:test')
+    await cancelCallback(store.db, 'cb-d2', 'cli:test')
+  })
+
+  t.test('an unreached customer: waiting again after the interval, then failed', async (t) => {
+    await requestCallback(store.db, ask({ id: 'cb-r', callId: 'call-r', maxAttempts: 2, retrySeconds: 120 }))
+    t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
+    const again = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'NO_ANSWER' })
+    t.match(again, { status: 'waiting', attempts: 1, lastCause: 'NO_ANSWER', router: 'router-1', endedAt: null })
+    const wait = (again!.nextAttemptAt!.getTime() - Date.now()) / 1000
+    t.ok(wait > 100 && wait <= 120, `next attempt in about 120 s (${wait})`)
+    t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
+    const failed = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'USER_BUSY' })
+    t.match(failed, { status: 'failed', attempts: 2, lastCause: 'USER_BUSY', router: null, nextAttemptAt: null })
+    t.ok(failed?.endedAt)
+    await r1.sweep()
+    t.same(
+      await rows(store.db, sql`select call_id from queue_entries where call_id = 'cb-r'`),
+      [],
+      'the sweep drops the place of a callback that ended',
+    )
+  })
+
+  t.test('cancel: out of the line, its agent given back; cancelling again says how it ended', async (t) => {
+    await setAgentStatus(store, 'd1', 'available')
+    await requestCallback(store.db, ask({ id: 'cb-c', callId: 'call-c' }))
+    const seat = r1.seat({ id: 'cb-c', caller: '' })
+    t.same(agentsOf(await seat.request(desk, 'queue')), ['d1'])
+    const done = await cancelCallback(store.db, 'cb-c', 'cli:alice')
+    t.match(done, { cancelled: { status: 'cancelled', cancelledBy: 'cli:alice', router: null } })
+    const [agent] = await rows<{ reservedBy: string | null }>(
+      store.db,
+      sql`select reserved_by as "reservedBy" from agents where name = 'd1'`,
+    )
+    t.equal(agent!.reservedBy, null, 'the agent is free again')
+    t.same(await rows(store.db, sql`select call_id from queue_entries where call_id = 'cb-c'`), [])
+    t.match(await cancelCallback(store.db, 'cb-c', 'cli:alice'), { notOpen: { status: 'cancelled' } })
+    t.equal(await cancelCallback(store.db, 'cb-none', 'cli:alice'), undefined)
+    t.same(
+      (await listCallbacks(store.db)).map((c) => c.id),
+      [],
+      'no callback open',
+    )
+    t.ok((await listCallbacks(store.db, { all: true })).length >= 4, 'ended ones listed with --all')
+  })
+})
