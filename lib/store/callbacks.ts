@@ -154,14 +154,27 @@ export async function cancelCallback(db: Db, id: string, by: string): Promise<Ca
 }
 
 /**
- * The router holding a waiting callback begins an attempt (an agent is reserved for it and about to be rung);
+ * The router holding a waiting callback begins serving it (an agent is reserved for it and about to be rung);
  * false when it no longer may: cancelled, ended, adopted by another router, or already being served.
  */
 export async function beginAttempt(db: Pick<Db, 'execute'>, id: string, router: string): Promise<boolean> {
   const list = await rows<{ id: string }>(
     db,
-    sql`update callbacks set status = 'serving', attempts = attempts + 1
+    sql`update callbacks set status = 'serving'
         where id = ${id} and router = ${router} and status = 'waiting' returning id`,
+  )
+  return list.length === 1
+}
+
+/**
+ * The agent answered and the customer is about to be called: the attempt counts from now, so a router that dies
+ * during the call leaves it counted and a customer is never called more than `max_attempts` times.
+ */
+export async function countAttempt(db: Pick<Db, 'execute'>, id: string, router: string): Promise<boolean> {
+  const list = await rows<{ id: string }>(
+    db,
+    sql`update callbacks set attempts = attempts + 1
+        where id = ${id} and router = ${router} and status = 'serving' returning id`,
   )
   return list.length === 1
 }
@@ -170,10 +183,13 @@ export type AttemptEnd =
   | { outcome: 'served'; agent: string }
   /** The customer did not answer (or was busy): another attempt after the interval, unless they are used up. */
   | { outcome: 'unreached'; cause: string }
+  /** No agent took it (nobody answered, or the agent hung up before the customer was called): waiting again now. */
+  | { outcome: 'unserved' }
 
 /**
- * Ends the attempt begun by `router`: served, waiting again until `retry_seconds` from now, or failed once the
- * attempts are used up. Returns the callback as it is now, or undefined when `router` no longer held it.
+ * Ends what `router` began: served; waiting again (at once, or `retry_seconds` from now after an unreached
+ * customer); or failed once the attempts are used up. The callback as it is now, or undefined when `router` no
+ * longer held it. Its place in line is the distributor's to give up (the ledger's `leave`), or the sweep's.
  */
 export async function endAttempt(
   db: Pick<Db, 'execute'>,
@@ -181,18 +197,19 @@ export async function endAttempt(
   router: string,
   end: AttemptEnd,
 ): Promise<CallbackRow | undefined> {
+  const mine = sql`where id = ${id} and router = ${router} and status = 'serving' returning ${COLUMNS}`
   const [row] = await rows<Raw>(
     db,
     end.outcome === 'served'
-      ? sql`update callbacks set status = 'served', agent_served = ${end.agent}, ended_at = now(), router = null
-            where id = ${id} and router = ${router} and status = 'serving' returning ${COLUMNS}`
-      : sql`update callbacks set last_cause = ${end.cause},
+      ? sql`update callbacks set status = 'served', agent_served = ${end.agent}, ended_at = now(), router = null ${mine}`
+      : end.outcome === 'unserved'
+        ? sql`update callbacks set status = 'waiting' ${mine}`
+        : sql`update callbacks set last_cause = ${end.cause},
               status = case when attempts >= max_attempts then 'failed' else 'waiting' end,
               next_attempt_at = case when attempts >= max_attempts then null
                                      else now() + make_interval(secs => retry_seconds) end,
               ended_at = case when attempts >= max_attempts then now() end,
-              router = case when attempts >= max_attempts then null else router end
-            where id = ${id} and router = ${router} and status = 'serving' returning ${COLUMNS}`,
+              router = case when attempts >= max_attempts then null else router end ${mine}`,
   )
   return row && typed(row)
 }

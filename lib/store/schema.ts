@@ -319,7 +319,7 @@ export const callbacks = pgTable(
     /** The place kept: when the customer joined the line (or asked, when not in line yet). */
     requestedAt: at('requested_at').notNull(),
     status: text('status', { enum: CALLBACK_STATUSES }).notNull().default('waiting'),
-    /** Attempts begun (an agent answered and the customer was called). */
+    /** Attempts made: the customers called (after an agent answered). */
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),
     retrySeconds: integer('retry_seconds').notNull(),

@@ -1,8 +1,9 @@
 /**
  * Callbacks on the database (issue 15): a callback keeps the caller's place in line against live callers, a line
  * takes no more than its limit, routers adopt the callbacks of a router that stopped (each exactly once, whatever
- * the order they ask in), only the holder begins an attempt, attempts run out into `failed`, cancelling gives the
- * agent back, and the sweep drops the place of a callback that ended.
+ * the order they ask in), only the holder begins an attempt, attempts (customers called) run out into `failed`,
+ * an agent who did not take it costs none, cancelling gives the agent back, and the sweep drops the place of a
+ * callback that ended.
  */
 import t from 'tap'
 import { sql } from 'drizzle-orm'
@@ -14,6 +15,7 @@ import {
   adoptCallbacks,
   beginAttempt,
   cancelCallback,
+  countAttempt,
   endAttempt,
   getCallback,
   listCallbacks,
@@ -123,6 +125,8 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
     t.equal(await beginAttempt(store.db, 'cb-early', 'router-1'), true)
     t.equal(await beginAttempt(store.db, 'cb-early', 'router-1'), false, 'one attempt at a time')
     t.equal(await beginAttempt(store.db, 'cb-early', 'router-2'), false, 'only by the router holding it')
+    t.equal(await countAttempt(store.db, 'cb-early', 'router-2'), false)
+    t.equal(await countAttempt(store.db, 'cb-early', 'router-1'), true, 'the agent answered: the customer is called')
     await callback.finish({ outcome: 'answered', agent: 'd1', talkSeconds: 30 }, 'leave')
     const served = await endAttempt(store.db, 'cb-early', 'router-1', { outcome: 'served', agent: 'd1' })
     t.match(served, { status: 'served', agentServed: 'd1', attempts: 1, router: null })
@@ -167,6 +171,7 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
     await requestCallback(store.db, ask({ id: 'cb-d1', callId: 'call-d1', router: 'router-doomed' }))
     await requestCallback(store.db, ask({ id: 'cb-d2', callId: 'call-d2', router: 'router-doomed' }))
     t.equal(await beginAttempt(store.db, 'cb-d2', 'router-doomed'), true, 'the doomed router was serving one')
+    t.equal(await countAttempt(store.db, 'cb-d2', 'router-doomed'), true, 'and calling the customer')
     t.same(await adoptCallbacks(store.db, 'router-2', 60), [], 'nothing to adopt while it beats')
     await gone('router-doomed')
     const [x, y] = await Promise.all([
@@ -203,24 +208,32 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
     await cancelCallback(store.db, 'cb-d2', 'cli:test')
   })
 
-  t.test('an unreached customer: waiting again after the interval, then failed', async (t) => {
-    await requestCallback(store.db, ask({ id: 'cb-r', callId: 'call-r', maxAttempts: 2, retrySeconds: 120 }))
-    t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
-    const again = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'NO_ANSWER' })
-    t.match(again, { status: 'waiting', attempts: 1, lastCause: 'NO_ANSWER', router: 'router-1', endedAt: null })
-    const wait = (again!.nextAttemptAt!.getTime() - Date.now()) / 1000
-    t.ok(wait > 100 && wait <= 120, `next attempt in about 120 s (${wait})`)
-    t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
-    const failed = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'USER_BUSY' })
-    t.match(failed, { status: 'failed', attempts: 2, lastCause: 'USER_BUSY', router: null, nextAttemptAt: null })
-    t.ok(failed?.endedAt)
-    await r1.sweep()
-    t.same(
-      await rows(store.db, sql`select call_id from queue_entries where call_id = 'cb-r'`),
-      [],
-      'the sweep drops the place of a callback that ended',
-    )
-  })
+  t.test(
+    'an agent who did not take it costs no attempt; an unreached customer: again later, then failed',
+    async (t) => {
+      await requestCallback(store.db, ask({ id: 'cb-r', callId: 'call-r', maxAttempts: 2, retrySeconds: 120 }))
+      t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
+      const unserved = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unserved' })
+      t.match(unserved, { status: 'waiting', attempts: 0, nextAttemptAt: null }, 'waiting again at once')
+      t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
+      t.equal(await countAttempt(store.db, 'cb-r', 'router-1'), true)
+      const again = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'NO_ANSWER' })
+      t.match(again, { status: 'waiting', attempts: 1, lastCause: 'NO_ANSWER', router: 'router-1', endedAt: null })
+      const wait = (again!.nextAttemptAt!.getTime() - Date.now()) / 1000
+      t.ok(wait > 100 && wait <= 120, `next attempt in about 120 s (${wait})`)
+      t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
+      t.equal(await countAttempt(store.db, 'cb-r', 'router-1'), true)
+      const failed = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'USER_BUSY' })
+      t.match(failed, { status: 'failed', attempts: 2, lastCause: 'USER_BUSY', router: null, nextAttemptAt: null })
+      t.ok(failed?.endedAt)
+      await r1.sweep()
+      t.same(
+        await rows(store.db, sql`select call_id from queue_entries where call_id = 'cb-r'`),
+        [],
+        'the sweep drops the place of a callback that ended',
+      )
+    },
+  )
 
   t.test('cancel: out of the line, its agent given back; cancelling again says how it ended', async (t) => {
     await setAgentStatus(store, 'd1', 'available')
