@@ -104,7 +104,7 @@ export class Originations {
     const behaviour: PhoneBehaviour | undefined = phones?.behaviour(args.target)
     const phone = behaviour ? phones!.start(args.target, uuid) : undefined
     const registered = !e.user || this.#host.registered(args.target.slice(args.target.indexOf('/') + 1))
-    const own = behaviour?.outcome ?? (registered ? 'answer' : 'unavailable')
+    const own = behaviour ? (behaviour.outcome ?? 'answer') : registered ? 'answer' : 'unavailable'
     const outcome = phone?.busy && own !== 'unavailable' ? 'busy' : own
     if (e.user && outcome === 'unavailable') {
       if (phone) phones!.ended(phone.leg, 'USER_NOT_REGISTERED')
