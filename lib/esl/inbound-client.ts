@@ -15,8 +15,11 @@ import pino from 'pino'
 export type FreeSwitchTarget = { host: string; port: number; password: string; timeoutMs: number }
 
 export type FreeSwitchConnection = {
-  /** The output of an API command (`status`, `module_exists mod_x`…), as FreeSWITCH wrote it. */
-  api(command: string): Promise<string>
+  /**
+   * The output of an API command (`status`, `module_exists mod_x`…), as FreeSWITCH wrote it; `timeoutMs` for a
+   * command that takes long (an `originate` rings), the target's by default.
+   */
+  api(command: string, timeoutMs?: number): Promise<string>
   close(): void
 }
 
@@ -102,8 +105,8 @@ export async function connectFreeSwitch(target: FreeSwitchTarget): Promise<FreeS
     throw outcome.error
   }
   return {
-    async api(command) {
-      const result = await client.bgapi(command, target.timeoutMs)
+    async api(command, timeoutMs = target.timeoutMs) {
+      const result = await client.bgapi(command, timeoutMs)
       if (result instanceof Error) throw new Error(`bgapi ${command}: ${result.message}`, { cause: result })
       const response = result.body.response
       return typeof response === 'string' ? response : JSON.stringify(response)

@@ -15,10 +15,11 @@ export type Trace = { commands: Packet[]; segments: Frame[][]; stable: Set<strin
 const isReply = (f: Frame) => ['command/reply', 'api/response'].includes(get(f, 'Content-Type') ?? '')
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
 
-export function loadTrace(name: string, channelUuid: string): Trace {
-  const sent = readFileSync(new URL(`${name}.sent.raw`, dir))
+/** `from`: the fixtures directory (the fourth batch, the originate traces, lives in its own). */
+export function loadTrace(name: string, channelUuid: string, from: URL = dir): Trace {
+  const sent = readFileSync(new URL(`${name}.sent.raw`, from))
   const commands = new PacketReader().push(sent)
-  const frames = readFrames(readFileSync(new URL(`${name}.recv.raw`, dir)))
+  const frames = readFrames(readFileSync(new URL(`${name}.recv.raw`, from)))
   const segments: Frame[][] = []
   for (const frame of frames) {
     if (isReply(frame) || !segments.length) segments.push([])

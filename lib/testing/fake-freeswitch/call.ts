@@ -62,6 +62,9 @@ export type CallOptions = {
   dialplanAfterSocket?: string[]
 }
 
+/** Someone who sees the events of every channel, not only the listener of one call. */
+export type EventObserver = { lists(name: string, subclass?: string): boolean; emit(event: FsEvent): void }
+
 /** What the switch shares with its calls. */
 export type SwitchContext = {
   identity: SwitchIdentity
@@ -73,6 +76,8 @@ export type SwitchContext = {
   dtmfSource: string
   phones?: Phones
   epochMs?: number
+  /** Clients of the switch's inbound socket: every channel's events reach those subscribed to them (inbound.ts). */
+  observer?: EventObserver
   nextSequence(): number
   nextSessionId(): number
   uptimeSeconds(): number
@@ -127,7 +132,8 @@ export class FakeCall {
   #closedBy: CallResult['closedBy'] = 'freeswitch'
   #closeReason: CallResult['closeReason'] = 'hangup'
 
-  constructor(sw: SwitchContext, options: CallOptions, seed: number) {
+  /** `channel`: a channel that exists before the socket connects (an originated leg, originate.ts). */
+  constructor(sw: SwitchContext, options: CallOptions, seed: number, channel?: Channel) {
     this.#switch = sw
     this.#options = options
     this.#seed = seed
@@ -137,7 +143,7 @@ export class FakeCall {
     const async = options.async ?? true
     const host = options.host ?? '127.0.0.1'
     const socketArg = [`${host}:${options.port}`, async ? 'async' : '', full ? 'full' : ''].filter(Boolean).join(' ')
-    this.#channel = this.#makeChannel(options.channel ?? {}, host, socketArg)
+    this.#channel = channel ?? this.#makeChannel(options.channel ?? {}, host, socketArg)
     this.uuid = this.#channel.uuid
     this.#subscription = new Subscription(this.uuid)
     this.#session = new Session(
@@ -447,12 +453,11 @@ export class FakeCall {
 
   #fire(name: string, o: FireOptions & { verbose: boolean }): void {
     const sequence = this.#switch.nextSequence()
-    if (this.#closed || !this.#subscription.enabled) {
-      if (this.#closed && this.#channel.hangupCause) this.#lost.push(name)
-      return
-    }
+    const observer = this.#switch.observer?.lists(name, o.subclass) ? this.#switch.observer : undefined
+    const mine = !this.#closed && this.#subscription.enabled && this.#subscription.lists(name, o.subclass)
+    if (this.#closed && this.#channel.hangupCause) this.#lost.push(name)
     // An event nobody subscribed to is not built (with every channel variable, the simulator's main cost).
-    if (!this.#subscription.lists(name, o.subclass)) return
+    if (!mine && !observer) return
     const headers: Header[] = [
       ...eventPrefix(this.#switch.identity, name, this.#epoch + this.#session.now, sequence, o.subclass),
       ...(o.lead ?? []),
@@ -460,7 +465,9 @@ export class FakeCall {
       ...(o.verbose ? this.#channel.variableHeaders() : []),
       ...(o.tail ?? []),
     ]
-    this.#emit(o.subclass ? { name, subclass: o.subclass, headers } : { name, headers })
+    const event: FsEvent = o.subclass ? { name, subclass: o.subclass, headers } : { name, headers }
+    if (mine) this.#emit(event)
+    observer?.emit(event)
     if (name === 'CHANNEL_HANGUP' && this.#options.lostEventsAfterHangup && this.#linger === undefined) {
       this.#disconnect('hangup')
     }

@@ -61,13 +61,18 @@ export function profileHeaders(prefix: string, p: Profile, profileIndex?: string
     [`${prefix}Direction`, p.direction],
     [`${prefix}Logical-Direction`, p.logicalDirection],
     [`${prefix}Dialplan`, p.dialplan],
-    [`${prefix}Caller-ID-Name`, p.callerIdName],
-    [`${prefix}Caller-ID-Number`, p.callerIdNumber],
-    [`${prefix}Orig-Caller-ID-Name`, p.origCallerIdName],
-    [`${prefix}Orig-Caller-ID-Number`, p.origCallerIdNumber],
-    [`${prefix}Callee-ID-Name`, p.calleeIdName],
-    [`${prefix}Callee-ID-Number`, p.calleeIdNumber],
   ]
+  // `switch_caller_profile_event_set_data` leaves out empty fields; an originate without a caller name has none
+  // (trace outbound_originated).
+  const ids: [string, string][] = [
+    ['Caller-ID-Name', p.callerIdName],
+    ['Caller-ID-Number', p.callerIdNumber],
+    ['Orig-Caller-ID-Name', p.callerIdName && p.origCallerIdName],
+    ['Orig-Caller-ID-Number', p.callerIdNumber && p.origCallerIdNumber],
+    ['Callee-ID-Name', p.calleeIdName],
+    ['Callee-ID-Number', p.calleeIdNumber],
+  ]
+  for (const [name, value] of ids) if (value) h.push([`${prefix}${name}`, value])
   if (p.networkAddr) h.push([`${prefix}Network-Addr`, p.networkAddr])
   h.push(
     [`${prefix}ANI`, p.ani],
@@ -106,6 +111,8 @@ export class Channel {
   stateNumber = 4
   callState = 'RINGING'
   answerState: AnswerState = 'ringing'
+  /** `Channel-HIT-Dialplan`: false on an originated leg until it runs an application (trace inbound_originate). */
+  hitDialplan = true
   hangupCause: string | undefined
   /** The bridged (or last bridged) leg; FreeSWITCH keeps reporting it on every later event. */
   otherLeg: Profile | undefined
@@ -138,9 +145,9 @@ export class Channel {
       ['Channel-State-Number', String(this.stateNumber)],
       ['Channel-Name', this.name],
       ['Unique-ID', this.uuid],
-      ['Call-Direction', 'inbound'],
-      ['Presence-Call-Direction', 'inbound'],
-      ['Channel-HIT-Dialplan', 'true'],
+      ['Call-Direction', this.profile.direction],
+      ['Presence-Call-Direction', this.profile.direction],
+      ['Channel-HIT-Dialplan', String(this.hitDialplan)],
       ['Channel-Call-UUID', this.uuid],
       ['Answer-State', this.answerState],
     ]

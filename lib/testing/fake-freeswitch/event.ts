@@ -22,6 +22,7 @@ export type SwitchIdentity = {
 /** Where FreeSWITCH 1.10.12 fires each event, as the recorded traces show it. */
 const ORIGIN: Record<string, [file: string, func: string, line: number]> = {
   CHANNEL_DATA: ['mod_event_socket.c', 'parse_command', 2021],
+  CHANNEL_ORIGINATE: ['switch_core_state_machine.c', 'switch_core_session_run', 632],
   CHANNEL_EXECUTE: ['switch_core_session.c', 'switch_core_session_exec', 2944],
   CHANNEL_EXECUTE_COMPLETE: ['switch_core_session.c', 'switch_core_session_exec', 2967],
   CHANNEL_ANSWER: ['switch_channel.c', 'switch_channel_perform_mark_answered', 3846],

@@ -3,7 +3,8 @@
  * `socket 127.0.0.1:PORT async full` and plays one scripted call (see README.md).
  */
 import { randomInt } from 'node:crypto'
-import { FakeCall, type CallOptions, type SwitchContext } from './call.js'
+import { FakeCall, type CallOptions, type EventObserver, type SwitchContext } from './call.js'
+import type { Channel } from './channel.js'
 import type { MediaLengths } from './media.js'
 import { Phones, type PhoneBook } from './phones.js'
 import { seeded, uuidFrom } from './prng.js'
@@ -40,6 +41,7 @@ export class FakeFreeSwitch {
   /** The agents' phones (empty when none were given). */
   readonly phones: Phones
   readonly #context: SwitchContext
+  readonly #observers = new Set<EventObserver>()
   #calls = 0
 
   constructor(options: FakeFreeSwitchOptions = {}) {
@@ -64,6 +66,10 @@ export class FakeFreeSwitch {
       dtmfSource: options.dtmfSource ?? 'RTP',
       ...(options.phones ? { phones: this.phones } : {}),
       ...(options.epochMs !== undefined && { epochMs: options.epochMs }),
+      observer: {
+        lists: (name, subclass) => [...this.#observers].some((o) => o.lists(name, subclass)),
+        emit: (event) => this.#observers.forEach((o) => o.emit(event)),
+      },
       nextSequence: () => ++sequence,
       nextSessionId: () => ++sessions,
       uptimeSeconds: () => Math.floor((performance.now() - started) / 1000),
@@ -72,7 +78,26 @@ export class FakeFreeSwitch {
 
   /** Places one call: connects at once and resolves `result` when the connection has closed. */
   call(options: CallOptions): FakeCall {
-    const seed = options.seed ?? Math.imul(this.seed ^ 0x9e3779b9, ++this.#calls) >>> 0
-    return new FakeCall(this.#context, options, seed)
+    return new FakeCall(this.#context, options, this.#nextSeed(options.seed))
+  }
+
+  #nextSeed(seed: number | undefined): number {
+    return seed ?? Math.imul(this.seed ^ 0x9e3779b9, ++this.#calls) >>> 0
+  }
+
+  /**
+   * @internal what the inbound socket (inbound.ts) shares with this switch: its phones, ids, clocks, the events of
+   * every channel, and calls whose channel already exists (an originated leg running `socket`).
+   */
+  get shared() {
+    return {
+      context: this.#context,
+      observe: (observer: EventObserver) => {
+        this.#observers.add(observer)
+        return () => void this.#observers.delete(observer)
+      },
+      callOn: (channel: Channel, options: CallOptions) =>
+        new FakeCall(this.#context, options, this.#nextSeed(options.seed), channel),
+    }
   }
 }

@@ -4,10 +4,15 @@
  * must send `auth PASSWORD` (`+OK accepted`; `-ERR invalid` and the disconnect notice, then the close), and may
  * then run `api` (an `api/response` frame with Content-Length), `bgapi` (`+OK Job-UUID` and a BACKGROUND_JOB
  * event), `event`/`nixevent`/`noevents`/`filter` and `exit` (MES `listener_run`, `parse_command`, `api_exec`).
- * The API commands answered are the ones `ivr-router doctor` asks: `status`, `module_exists`, `xml_locate`.
+ * The API commands answered are the ones `ivr-router doctor` asks (`status`, `module_exists`, `xml_locate` …) and
+ * `originate` / `uuid_kill` (originate.ts), whose channels ring the phones of the outbound switch given as `switch`
+ * and whose events, like those of every call of that switch, reach the clients subscribed to them.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { causeName } from './causes.js'
 import { eventFrame, eventPrefix, type FsEvent, type Header, type SwitchIdentity } from './event.js'
+import { FakeFreeSwitch } from './fake-freeswitch.js'
+import { Originations } from './originate.js'
 import { BadPacket, PacketReader, header, type Packet } from './packet-reader.js'
 import { seeded, uuidFrom, type Random } from './prng.js'
 import { Subscription } from './subscription.js'
@@ -43,6 +48,11 @@ export type InboundOptions = {
   users?: Record<string, { contact?: string }>
   /** mod_voicemail's messages by `box@domain/profile` (`vm_list`, `vm_read`; trace inbound_vm). Changed in place. */
   mailboxes?: Record<string, VoicemailMessage[]>
+  /**
+   * The switch behind this socket: `originate` rings its phones (`phones`), its `socket` connections behave as its
+   * calls, and its calls' events reach this socket's subscribers. A switch of its own (no phones) by default.
+   */
+  switch?: FakeFreeSwitch
 }
 
 /** One message of a box, as `vm_list` lists it. */
@@ -69,22 +79,40 @@ export class FakeInboundSwitch {
   readonly #server: Server
   readonly #sockets = new Set<Socket>()
   readonly #started = performance.now()
-  #sequence = 0
+  readonly #listeners = new Set<Listener>()
+  readonly #originations: Originations
+  readonly #unobserve: () => void
+  readonly #sequence: () => number
   /** Every command received, in order, across connections (passwords included: it is a test double). */
   readonly commands: string[] = []
+  /** What FreeSWITCH would have been made to do that a router must never ask: text that breaks out of a command. */
+  readonly problems: string[] = []
 
   constructor(options: InboundOptions = {}) {
     this.#options = options
     this.#random = seeded(options.seed ?? 1)
-    this.#identity = {
-      coreUuid: uuidFrom(this.#random),
-      hostname: 'vm',
-      switchname: 'vm',
-      ipv4: '192.0.2.2',
-      ipv6: 'fd00::2',
-      ...options.identity,
-    }
+    const own = uuidFrom(this.#random)
+    const fs = options.switch ?? new FakeFreeSwitch({ seed: options.seed ?? 1, coreUuid: own })
+    const { context, observe, callOn } = fs.shared
+    this.#identity = { ...context.identity, ...options.identity }
+    this.#sequence = () => context.nextSequence()
+    this.#originations = new Originations({
+      context: { ...context, identity: this.#identity },
+      newUuid: () => uuidFrom(this.#random),
+      emit: (event) => this.#broadcast(event),
+      registered: (user) => options.users?.[user]?.contact !== undefined,
+      callOn,
+      problem: (text) => this.problems.push(text),
+    })
+    this.#unobserve = observe({
+      lists: (name, subclass) => [...this.#listeners].some((l) => l.lists(name, subclass)),
+      emit: (event) => this.#broadcast(event),
+    })
     this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket))
+  }
+
+  #broadcast(event: FsEvent): void {
+    for (const listener of this.#listeners) listener.emit(event)
   }
 
   /** Listens on 127.0.0.1 (port 0: any free port) and returns the address. */
@@ -97,6 +125,8 @@ export class FakeInboundSwitch {
   }
 
   async close(): Promise<void> {
+    this.#unobserve()
+    this.#originations.stop()
     for (const socket of this.#sockets) socket.destroy()
     await new Promise<void>((resolve) => this.#server.close(() => resolve()))
   }
@@ -111,7 +141,9 @@ export class FakeInboundSwitch {
       this.#goodbye(socket)
       return
     }
-    new Listener(this, socket)
+    const listener = new Listener(this, socket)
+    this.#listeners.add(listener)
+    socket.on('close', () => this.#listeners.delete(listener))
   }
 
   /** `send_disconnect` for a listener without a session, then the close. */
@@ -127,9 +159,11 @@ export class FakeInboundSwitch {
       options: this.#options,
       record: (command: string) => this.commands.push(command),
       newUuid: () => uuidFrom(this.#random),
-      prefix: (name: string) => eventPrefix(this.#identity, name, Date.now(), ++this.#sequence),
+      prefix: (name: string) => eventPrefix(this.#identity, name, Date.now(), this.#sequence()),
       goodbye: (socket: Socket) => this.#goodbye(socket),
       uptimeMs: () => performance.now() - this.#started,
+      originations: this.#originations,
+      problem: (text: string) => this.problems.push(text),
     }
   }
 }
@@ -141,6 +175,9 @@ class Listener {
   #authed = false
   #closed = false
   readonly #authTimer: NodeJS.Timeout
+  #chain: Promise<void> = Promise.resolve()
+  /** Events that came while an `api` command ran: the listener thread writes them after its reply. */
+  #held: Buffer[] | undefined
 
   constructor(
     sw: FakeInboundSwitch,
@@ -156,6 +193,19 @@ class Listener {
     })
   }
 
+  lists(name: string, subclass?: string): boolean {
+    return !this.#closed && this.#subscription.enabled && this.#subscription.lists(name, subclass)
+  }
+
+  emit(event: FsEvent): void {
+    if (this.#closed || !this.#subscription.accepts(event)) return
+    const format = this.#subscription.format
+    if (format === 'xml') return
+    const frame = eventFrame(event, format)
+    if (this.#held) this.#held.push(frame)
+    else this.socket.write(frame)
+  }
+
   #receive(chunk: Buffer): void {
     let packets: Packet[]
     try {
@@ -164,17 +214,37 @@ class Listener {
       if (error instanceof BadPacket) return this.#close()
       throw error
     }
-    for (const packet of packets) {
-      if (this.#closed) return
-      this.#shared.record(packet.command)
-      const reply = this.#command(packet)
-      if (reply === undefined) continue
-      this.socket.write(
-        reply.startsWith('~')
-          ? `Content-Type: command/reply\n${reply.slice(1)}`
-          : `Content-Type: command/reply\nReply-Text: ${reply}\n\n`,
-      )
-      if (reply === '+OK bye' || reply === '-ERR invalid') this.#close()
+    // One command at a time, as the listener thread reads them: a blocking `api` holds back the next.
+    for (const packet of packets) this.#chain = this.#chain.then(() => this.#handle(packet))
+  }
+
+  async #handle(packet: Packet): Promise<void> {
+    if (this.#closed) return
+    this.#shared.record(packet.command)
+    this.#inspect(packet)
+    const reply = await this.#command(packet)
+    if (reply === undefined || this.#closed) return
+    this.socket.write(
+      reply.startsWith('~')
+        ? `Content-Type: command/reply\n${reply.slice(1)}`
+        : `Content-Type: command/reply\nReply-Text: ${reply}\n\n`,
+    )
+    if (reply === '+OK bye' || reply === '-ERR invalid') this.#close()
+  }
+
+  /**
+   * Notes what a careful client never sends (fixtures README, "Injection"): a header on `api`/`bgapi` other than
+   * `job-uuid` is the rest of a command line cut by an LF; a command FreeSWITCH does not know is often the rest of
+   * one cut by a blank line.
+   */
+  #inspect(packet: Packet): void {
+    const cmd = packet.command.toLowerCase()
+    if (cmd.startsWith('api ') || cmd.startsWith('bgapi ')) {
+      for (const [name, value] of packet.headers)
+        if (name.toLowerCase() !== 'job-uuid')
+          this.#shared.problem(
+            `"${packet.command}" went with a header line "${name}: ${value}" (an LF in the command?)`,
+          )
     }
   }
 
@@ -186,7 +256,7 @@ class Listener {
   }
 
   /** `parse_command` for an inbound listener, in its order of checks; undefined when the command wrote its own. */
-  #command(packet: Packet): string | undefined {
+  async #command(packet: Packet): Promise<string | undefined> {
     const line = packet.command
     const cmd = line.toLowerCase()
     if (cmd.startsWith('exit') || cmd.startsWith('...')) return '+OK bye'
@@ -203,13 +273,20 @@ class Listener {
     if (cmd.startsWith('event')) return this.#subscription.event(line)
     if (cmd.startsWith('nixevent')) return this.#subscription.nixevent(line)
     if (cmd.startsWith('noevents')) return this.#subscription.noevents()
+    this.#shared.problem(`unknown command "${line}"`)
     return '-ERR command not found'
   }
 
-  #api(text: string): undefined {
+  /** `api_exec` in the listener thread: nothing else is read or written until the command is done. */
+  async #api(text: string): Promise<undefined> {
     const [command, arg] = split(text)
-    const body = this.#run(command, arg) || '-ERR no reply\n'
+    this.#held = []
+    const body = (await this.#run(command, arg)) || '-ERR no reply\n'
+    const held = this.#held
+    this.#held = undefined
+    if (this.#closed) return undefined
     this.socket.write(`Content-Type: api/response\nContent-Length: ${Buffer.byteLength(body)}\n\n${body}`)
+    for (const frame of held) this.socket.write(frame)
     return undefined
   }
 
@@ -217,24 +294,34 @@ class Listener {
     const [command, arg] = split(text)
     const job = header(packet, 'job-uuid') ?? this.#shared.newUuid()
     // The job runs in its own thread: its event follows the reply.
-    setImmediate(() => {
+    setImmediate(async () => {
+      const output = (await this.#run(command, arg)) || 'Command returned no output!'
       const headers: Header[] = [...this.#shared.prefix('BACKGROUND_JOB'), ['Job-UUID', job], ['Job-Command', command]]
       if (arg !== undefined) headers.push(['Job-Command-Arg', arg])
-      this.#emit({ name: 'BACKGROUND_JOB', headers, body: this.#run(command, arg) || 'Command returned no output!' })
+      this.emit({ name: 'BACKGROUND_JOB', headers, body: output })
     })
     return `~Reply-Text: +OK Job-UUID: ${job}\nJob-UUID: ${job}\n\n`
   }
 
-  #emit(event: FsEvent): void {
-    if (this.#closed || !this.#subscription.accepts(event)) return
-    const format = this.#subscription.format
-    if (format !== 'xml') this.socket.write(eventFrame(event, format))
-  }
-
   /** The API commands (mod_commands.c); an unknown one is `-ERR x Command not found!`. */
-  #run(command: string, arg: string | undefined): string {
+  #run(command: string, arg: string | undefined): string | Promise<string> {
     const o = this.#shared.options
+    const originations = this.#shared.originations
     switch (command) {
+      case 'originate':
+        return originations.run(arg ?? '')
+      case 'uuid_kill': {
+        // `kill_function`: the uuid, then an optional cause (NORMAL_CLEARING by default).
+        const [uuid = '', cause] = split(arg ?? '')
+        if (!uuid) return '-USAGE: <uuid> [cause]\n'
+        return originations.kill(uuid, causeName(cause)) ? '+OK\n' : '-ERR No such channel!\n'
+      }
+      case 'uuid_exists':
+        return String(originations.exists((arg ?? '').trim()))
+      case 'show':
+        // Trace inbound_originate: `show channels count` is a blank line, then `N total.`.
+        if (arg?.trim() === 'channels count') return `\n${originations.count} total.\n`
+        return `-ERR ${command} Command not found!\n`
       case 'status':
         return statusText(this.#shared.uptimeMs(), o.version ?? '1.10.12-release', o.ready ?? true)
       case 'module_exists':
