@@ -96,7 +96,7 @@ export class Distributor extends EventEmitter<DistributorEvents> {
     this.#sweepAt(this.options.clock.now())
   }
 
-  /** @internal */
+  /** Drops a seat without a ledger operation (its place is someone else's now: a callback another router holds). */
   forget(callId: string): void {
     this.#seats.delete(callId)
   }

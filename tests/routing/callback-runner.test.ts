@@ -1,0 +1,242 @@
+/**
+ * The callback runner (lib/routing/callback-runner.ts) on the memory ledger, in virtual time, with a book that
+ * keeps the store's rules (only a waiting callback is begun; an attempt counts when the customer is called) and
+ * a scripted agent-first dialer: served at the first offer; an agent who does not answer is given back and the
+ * next offered, at no attempt's cost; an unreached customer is tried again after the interval, then fails once;
+ * a callback another router took is not called; closed hours wait; stopping keeps the place.
+ */
+import t from 'tap'
+import type { Offer, RingFor } from '../../lib/engine/world.js'
+import {
+  CallbackRunner,
+  type AgentFirstDialer,
+  type AttemptEnd,
+  type CallbackBook,
+  type HeldCallback,
+  type ServeResult,
+} from '../../lib/routing/callback-runner.js'
+import { Distributor } from '../../lib/routing/distributor.js'
+import { MemoryLedger } from '../../lib/routing/memory-ledger.js'
+import { VirtualClock } from '../../lib/sim/clock.js'
+import { directoryOf } from '../helpers/sim.js'
+
+const YAML = `
+kind: team
+name: desk
+strategy: sequential
+---
+kind: agent
+name: a1
+dial: user/a1@pbx
+teams: [desk]
+---
+kind: agent
+name: a2
+dial: user/a2@pbx
+teams: [desk]
+`
+const START = Date.parse('2026-12-07T10:00:00Z')
+const RETRY_MS = 300_000
+
+type Kept = { cb: HeldCallback; status: 'waiting' | 'serving' | 'served' | 'failed'; attempts: number; max: number }
+
+/** The store's rules in memory (lib/store/callbacks.ts). */
+class Book implements CallbackBook {
+  readonly kept = new Map<string, Kept>()
+  readonly ends: [string, AttemptEnd['outcome']][] = []
+  constructor(private readonly clock: VirtualClock) {}
+  add(id: string, max = 2): HeldCallback {
+    const cb: HeldCallback = {
+      id,
+      forWhom: { team: 'desk' },
+      priority: 0,
+      number: '+821012345678',
+      dialed: '+8215880000',
+      fields: {},
+      nextAttemptAt: null,
+    }
+    this.kept.set(id, { cb, status: 'waiting', attempts: 0, max })
+    return cb
+  }
+  async held() {
+    return [...this.kept.values()].filter((k) => k.status === 'waiting' || k.status === 'serving').map((k) => k.cb)
+  }
+  async begin(id: string) {
+    const k = this.kept.get(id)
+    if (k?.status !== 'waiting') return false
+    k.status = 'serving'
+    return true
+  }
+  async count(id: string) {
+    const k = this.kept.get(id)
+    if (k?.status !== 'serving') return false
+    k.attempts++
+    return true
+  }
+  async end(id: string, end: AttemptEnd) {
+    const k = this.kept.get(id)!
+    this.ends.push([id, end.outcome])
+    if (end.outcome === 'served') {
+      k.status = 'served'
+      return { ended: 'served' as const }
+    }
+    if (end.outcome === 'unreached' && k.attempts >= k.max) {
+      k.status = 'failed'
+      return { ended: 'failed' as const }
+    }
+    k.status = 'waiting'
+    k.cb = { ...k.cb, nextAttemptAt: end.outcome === 'unreached' ? this.clock.now() + RETRY_MS : null }
+    return { waiting: k.cb }
+  }
+}
+
+type Script = (agent: string) => ServeResult
+/** Rings the first agent offered and answers as the script says, counting the attempt when an agent answered. */
+class Dialer implements AgentFirstDialer {
+  readonly calls: { agent: string; at: number; counted?: boolean }[] = []
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly script: Script,
+  ) {}
+  async serve(_cb: HeldCallback, offer: Offer, counted: () => Promise<boolean>): Promise<ServeResult> {
+    const agent = offer.targets[0]!.agent
+    const call: { agent: string; at: number; counted?: boolean } = { agent, at: this.clock.now() }
+    this.calls.push(call)
+    await this.clock.sleep(5_000)
+    const result = this.script(agent)
+    if (result.agent === 'answered') call.counted = await counted()
+    return result
+  }
+}
+
+const served = (name: string): ServeResult => ({ agent: 'answered', name, customer: 'answered', talkSeconds: 60 })
+const unreached = (name: string): ServeResult => ({
+  agent: 'answered',
+  name,
+  customer: 'unreached',
+  cause: 'NO_ANSWER',
+  agentSeconds: 40,
+})
+
+function setup(script: Script, o: { closedUntil?: (f: RingFor, at: number) => number | undefined } = {}) {
+  const dir = directoryOf(YAML)
+  const clock = new VirtualClock(START)
+  const ledger = new MemoryLedger(dir.teams, dir.agents, { clock, retryDelaySeconds: 30, unreachableSeconds: 60 })
+  const distributor = new Distributor(ledger, { clock, ringSeconds: () => 20 })
+  const book = new Book(clock)
+  const dialer = new Dialer(clock, script)
+  const failed: string[] = []
+  const errors: unknown[] = []
+  const runner = new CallbackRunner(distributor, {
+    clock,
+    book,
+    dialer,
+    syncMs: 60_000,
+    onFailed: (cb) => failed.push(cb.id),
+    onError: (_what, _id, err) => errors.push(err),
+    ...(o.closedUntil ? { closedUntil: o.closedUntil } : {}),
+  })
+  /** Drives virtual time until nothing is served any more. */
+  const settle = () =>
+    clock.drive(
+      (async () => {
+        while (runner.serving().length) await clock.sleep(1_000)
+      })(),
+    )
+  return { clock, ledger, distributor, book, dialer, runner, failed, errors, settle }
+}
+
+t.test('served at the first offer: the agent rung, the attempt counted, the place given up', async (t) => {
+  const s = setup(served)
+  s.runner.serve(s.book.add('cb-1'))
+  await s.settle()
+  t.same(
+    s.dialer.calls.map((c) => [c.agent, c.counted]),
+    [['a1', true]],
+  )
+  t.same(s.book.ends, [['cb-1', 'served']])
+  t.match(s.book.kept.get('cb-1'), { status: 'served', attempts: 1 })
+  t.same(s.failed, [])
+  t.same(s.errors, [])
+  t.match(s.ledger.agentView('a1'), { reservedBy: undefined }, 'a1 is free again')
+})
+
+t.test('an agent who does not answer is given back and the next is offered, at no attempt’s cost', async (t) => {
+  const s = setup((agent) =>
+    agent === 'a1' ? { agent: 'unanswered', end: { outcome: 'no-answer', cause: 'NO_ANSWER' } } : served(agent),
+  )
+  s.runner.serve(s.book.add('cb-2'))
+  await s.settle()
+  t.same(
+    s.dialer.calls.map((c) => c.agent),
+    ['a1', 'a2'],
+  )
+  t.same(s.book.ends, [
+    ['cb-2', 'unserved'],
+    ['cb-2', 'served'],
+  ])
+  t.match(s.book.kept.get('cb-2'), { status: 'served', attempts: 1 })
+})
+
+t.test('an unreached customer is called again after the interval, then the callback fails once', async (t) => {
+  const s = setup(unreached)
+  s.runner.serve(s.book.add('cb-3', 2))
+  await s.settle()
+  t.equal(s.dialer.calls.length, 2, 'two attempts, as many as allowed')
+  const gap = s.dialer.calls[1]!.at - s.dialer.calls[0]!.at
+  t.ok(gap >= RETRY_MS, `the second after the interval (${gap} ms)`)
+  t.same(
+    s.book.ends.map((e) => e[1]),
+    ['unreached', 'unreached'],
+  )
+  t.match(s.book.kept.get('cb-3'), { status: 'failed', attempts: 2 })
+  t.same(s.failed, ['cb-3'], 'reported failed once')
+})
+
+t.test('a callback that is not this router’s any more (cancelled, adopted) is not called', async (t) => {
+  const s = setup(served)
+  const cb = s.book.add('cb-4')
+  s.book.kept.get('cb-4')!.status = 'served'
+  s.runner.serve(cb)
+  await s.settle()
+  t.same(s.dialer.calls, [])
+  t.same(s.runner.serving(), [], 'the runner let it go without calling anyone')
+})
+
+t.test('outside opening hours it waits for the next open period', async (t) => {
+  const opens = START + 3_600_000
+  const s = setup(served, { closedUntil: (_f, at) => (at < opens ? opens : undefined) })
+  s.runner.serve(s.book.add('cb-5'))
+  await s.settle()
+  t.same(
+    s.dialer.calls.map((c) => c.at),
+    [opens],
+    'rung when the line opens',
+  )
+})
+
+t.test('stopping keeps the place: the callback stays for the next start or another router', async (t) => {
+  const s = setup(served, { closedUntil: () => START + 86_400_000 })
+  s.runner.serve(s.book.add('cb-6'))
+  await s.clock.drive(s.clock.sleep(1_000))
+  t.same(s.runner.serving(), ['cb-6'])
+  await s.runner.close()
+  t.same(s.runner.serving(), [])
+  t.match(s.book.kept.get('cb-6'), { status: 'waiting', attempts: 0 })
+  t.same(s.dialer.calls, [])
+})
+
+t.test('sync starts what the book holds, once', async (t) => {
+  const s = setup(served)
+  s.book.add('cb-7')
+  s.book.add('cb-8')
+  await s.runner.sync()
+  await s.runner.sync()
+  t.same(s.runner.serving().sort(), ['cb-7', 'cb-8'])
+  await s.settle()
+  t.same(
+    s.dialer.calls.map((c) => c.agent),
+    ['a1', 'a2'],
+    'each served once, by its own agent',
+  )
+})
