@@ -46,8 +46,10 @@ export type ServeResult =
   /** No agent took it: how the ring ended, for the agent's rest and counters. */
   | { agent: 'unanswered'; end: Exclude<RingEnd, { outcome: 'answered' }> }
   | { agent: 'answered'; name: string; customer: 'answered'; talkSeconds: number }
-  /** The agent answered, the customer did not (or the attempt was not ours to make any more: `count` false). */
+  /** The agent answered, the customer did not. */
   | { agent: 'answered'; name: string; customer: 'unreached'; cause: string; agentSeconds: number }
+  /** The agent answered but the callback was no longer this router's to make (`counted` false): nobody called. */
+  | { agent: 'answered'; name: string; customer: 'not-ours'; agentSeconds: number }
 
 export interface AgentFirstDialer {
   /**
@@ -178,6 +180,12 @@ export class CallbackRunner {
           continue
         }
         rung = []
+        if (result.customer === 'not-ours') {
+          await seat.finish({ outcome: 'answered', agent: result.name, talkSeconds: result.agentSeconds }, 'stay')
+          this.distributor.forget(callback.id)
+          left = true
+          return
+        }
         if (result.customer === 'answered') {
           // Served before the place goes: a router dying in between leaves an ended callback, whose place the
           // sweep drops, rather than a place without its callback's state.

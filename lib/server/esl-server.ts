@@ -9,9 +9,11 @@ import type { CallRecord } from '../engine/record.js'
 import { runCall } from '../engine/run.js'
 import type { World } from '../engine/world.js'
 import { EslCall, type EslCallOptions } from '../esl/call.js'
+import type { ChannelData } from '../esl/channel-data.js'
 import { EslSession, type EslTiming } from '../esl/session.js'
 import type { Prompt, Workflow } from '../workflow/schema.js'
 import { isAllowed, parseAllowList } from './allow-list.js'
+import { ATTEMPT_VARIABLE, type OriginatedLegs } from './originated-legs.js'
 
 export type CallFacts = { caller: string; callerName: string; dialed: string; uuid: string }
 
@@ -33,6 +35,8 @@ export type ServerOptions = {
   timing?: EslTiming
   /** Sees every finished call (metrics, tests). */
   onCall?: (record: CallRecord) => void
+  /** Channels this router originated (callbacks' agent legs), handed over by their token instead of a workflow. */
+  legs?: OriginatedLegs
 }
 
 export type ServerStats = { accepted: number; rejected: number; active: number; completed: number; failed: number }
@@ -92,6 +96,8 @@ export class EslServer {
       ...(this.opts.timing ? { timing: this.opts.timing } : {}),
     })
     const channel = await session.start()
+    const token = channel.variables.get(ATTEMPT_VARIABLE)
+    if (token !== undefined) return this.#originated(session, token, channel)
     const facts: CallFacts = {
       uuid: session.uuid,
       caller: channel.callerNumber,
@@ -130,6 +136,18 @@ export class EslServer {
         )
       log.info({ workflow: record.workflow, outcome: record.outcome, steps: record.steps.length }, 'call ended')
       this.opts.onCall?.(record)
+    } finally {
+      await session.close()
+    }
+  }
+
+  /** A leg the router originated: its user drives it; one nobody expects (stale, forged) is hung up. */
+  async #originated(session: EslSession, token: string, channel: ChannelData): Promise<void> {
+    try {
+      const using = this.opts.legs?.arrive(token, session, channel)
+      if (using) return await using
+      this.opts.log.warn({ call: session.uuid }, 'an originated channel nobody waits for: hanging up')
+      await session.hangup('NORMAL_CLEARING').catch(() => {})
     } finally {
       await session.close()
     }

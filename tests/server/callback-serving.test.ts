@@ -1,0 +1,217 @@
+/**
+ * A callback served over real sockets (issue 15): the runner is offered an agent, originates the agent's phone
+ * through the simulator's inbound Event Socket, the answered channel connects back to the router's outbound-socket
+ * server under its one-time token, the agent hears the whisper, the attempt counts, and the agent's channel
+ * bridges the customer (its caller ID, the dialled number, is dial-string.ts's, tested there). A busy agent hands it to the next; a customer who does
+ * not answer is tried again after the interval and the callback fails when the attempts run out; a connection
+ * bearing a token nobody expects is hung up.
+ */
+import t, { type Test } from 'tap'
+import { Media } from '../../lib/esl/media.js'
+import { connectFreeSwitch } from '../../lib/esl/inbound-client.js'
+import { kill, originate } from '../../lib/esl/originate.js'
+import {
+  CallbackRunner,
+  type AttemptEnd,
+  type CallbackBook,
+  type HeldCallback,
+} from '../../lib/routing/callback-runner.js'
+import { EslAgentFirstDialer } from '../../lib/server/agent-first-dialer.js'
+import { OriginatedLegs } from '../../lib/server/originated-legs.js'
+import { FakeFreeSwitch, FakeInboundSwitch, type PhoneBook } from '../../lib/testing/fake-freeswitch/index.js'
+import { serve } from '../helpers/serve.js'
+
+const TEAM = `
+kind: team
+name: desk
+strategy: sequential
+---
+kind: agent
+name: a1
+dial: user/a1@pbx
+teams: [desk]
+---
+kind: agent
+name: a2
+dial: user/a2@pbx
+teams: [desk]
+`
+const CUSTOMER = 'sofia/gateway/carrier/+821012345678'
+
+type Kept = { cb: HeldCallback; status: string; attempts: number; max: number }
+
+/** The store's rules in memory (tests/store/callbacks.test.ts checks the store's own). */
+class Book implements CallbackBook {
+  readonly kept = new Map<string, Kept>()
+  readonly ends: AttemptEnd[] = []
+  constructor(private readonly retryMs: number) {}
+  add(id: string, max: number): HeldCallback {
+    const cb: HeldCallback = {
+      id,
+      forWhom: { team: 'desk' },
+      priority: 0,
+      number: '+821012345678',
+      dialed: '+8215880000',
+      fields: { order: '1042' },
+      nextAttemptAt: null,
+    }
+    this.kept.set(id, { cb, status: 'waiting', attempts: 0, max })
+    return cb
+  }
+  async held() {
+    return [...this.kept.values()].filter((k) => k.status === 'waiting').map((k) => k.cb)
+  }
+  async begin(id: string) {
+    const k = this.kept.get(id)!
+    if (k.status !== 'waiting') return false
+    k.status = 'serving'
+    return true
+  }
+  async count(id: string) {
+    const k = this.kept.get(id)!
+    if (k.status !== 'serving') return false
+    k.attempts++
+    return true
+  }
+  async end(id: string, end: AttemptEnd) {
+    const k = this.kept.get(id)!
+    this.ends.push(end)
+    if (end.outcome === 'served') return ((k.status = 'served'), { ended: 'served' as const })
+    if (end.outcome === 'unreached' && k.attempts >= k.max) return ((k.status = 'failed'), { ended: 'failed' as const })
+    k.status = 'waiting'
+    k.cb = { ...k.cb, nextAttemptAt: end.outcome === 'unreached' ? Date.now() + this.retryMs : null }
+    return { waiting: k.cb }
+  }
+}
+
+const AGENT = { ringMs: 200, talkMs: 3_600_000 }
+const ANSWERS = { ringMs: 300, talkMs: 60_000 }
+
+async function setup(t: Test, book: PhoneBook, retryMs = 50) {
+  const legs = new OriginatedLegs()
+  const s = await serve(TEAM, { legs })
+  t.teardown(s.close)
+  // The switch whose inbound socket rings the agents' and the customer's phones (in fast virtual time) and
+  // connects answered agents back to the router.
+  const fs = new FakeFreeSwitch({ seed: 5, idleSpeed: 1000, phones: book })
+  const sw = new FakeInboundSwitch({ switch: fs })
+  const { port } = await sw.listen()
+  const connection = await connectFreeSwitch({ host: '127.0.0.1', port, password: 'ClueCon', timeoutMs: 5000 })
+  t.teardown(async () => {
+    connection.close()
+    await sw.close()
+  })
+  const whispers: string[] = []
+  const dialer = new EslAgentFirstDialer({
+    originate: (req) => originate(connection, req),
+    kill: async (uuid) => void (await kill(connection, uuid)),
+    legs,
+    socket: { host: '127.0.0.1', port: s.port },
+    call: {
+      media: new Media({
+        kind: 'render',
+        renderer: {
+          render: async (text) => {
+            whispers.push(text)
+            return `/var/tts/${Buffer.from(text).length}.wav`
+          },
+        },
+      }),
+      region: 'KR',
+      holdMusic: 'local_stream://moh',
+      recordingsDir: '/tmp/ivr-router-test-recordings',
+      minRecordingSeconds: 2,
+    },
+    customerDial: (n) => `sofia/gateway/carrier/${n}`,
+    customerRingSeconds: 30,
+    whisper: (cb) => ({ say: `콜백 ${cb.number} 주문 ${cb.fields['order']}` }),
+  })
+  const callbacks = new Book(retryMs)
+  const failed: string[] = []
+  const runner = new CallbackRunner(s.world.distributor, {
+    clock: s.world.clock,
+    book: callbacks,
+    dialer,
+    syncMs: 3_600_000,
+    onFailed: (cb) => failed.push(cb.id),
+  })
+  t.teardown(() => runner.close())
+  return { s, fs, legs, callbacks, runner, failed, whispers }
+}
+
+/** Resolves when the runner serves nothing any more. */
+async function settled(runner: CallbackRunner): Promise<void> {
+  while (runner.serving().length) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+t.test('served: agent first, whisper, then the customer bridged from the agent’s channel', async (t) => {
+  const { fs, callbacks, runner, whispers, failed } = await setup(t, {
+    'user/a1@pbx': AGENT,
+    'user/a2@pbx': AGENT,
+    [CUSTOMER]: ANSWERS,
+  })
+  runner.serve(callbacks.add('cb-1', 3))
+  await settled(runner)
+  t.same(callbacks.ends, [{ outcome: 'served', agent: 'a1' }])
+  t.match(callbacks.kept.get('cb-1'), { status: 'served', attempts: 1 })
+  t.same(whispers, ['콜백 +821012345678 주문 1042'], 'the agent heard who and why')
+  const legs = fs.phones.legs.map((l) => l.target)
+  t.same(legs, ['user/a1@pbx', CUSTOMER], 'the agent rang first, then the customer')
+  t.same(failed, [])
+})
+
+t.test('a busy agent is given back and the next rung; the attempt counts once', async (t) => {
+  const { fs, callbacks, runner } = await setup(t, {
+    'user/a1@pbx': { outcome: 'busy' },
+    'user/a2@pbx': AGENT,
+    [CUSTOMER]: ANSWERS,
+  })
+  runner.serve(callbacks.add('cb-2', 3))
+  await settled(runner)
+  t.same(
+    fs.phones.legs.map((l) => [l.target, l.cause]),
+    [
+      ['user/a1@pbx', 'USER_BUSY'],
+      ['user/a2@pbx', 'NONE'],
+      [CUSTOMER, 'NONE'],
+    ],
+  )
+  t.same(callbacks.ends, [{ outcome: 'unserved' }, { outcome: 'served', agent: 'a2' }])
+  t.match(callbacks.kept.get('cb-2'), { status: 'served', attempts: 1 })
+})
+
+t.test('a customer who does not answer: again after the interval, then the callback fails', async (t) => {
+  const { fs, callbacks, runner, failed } = await setup(t, {
+    'user/a1@pbx': AGENT,
+    'user/a2@pbx': AGENT,
+    [CUSTOMER]: { outcome: 'no-answer' },
+  })
+  runner.serve(callbacks.add('cb-3', 2))
+  await settled(runner)
+  t.same(
+    callbacks.ends.map((e) => e.outcome),
+    ['unreached', 'unreached'],
+  )
+  t.match(callbacks.ends[0], { cause: 'NO_ANSWER' })
+  t.match(callbacks.kept.get('cb-3'), { status: 'failed', attempts: 2 })
+  t.same(failed, ['cb-3'])
+  t.equal(fs.phones.legs.filter((l) => l.target === CUSTOMER).length, 2, 'the customer was called twice, no more')
+  t.equal(fs.phones.doubleBooked.length, 0)
+})
+
+t.test('a connection with a token nobody expects is hung up', async (t) => {
+  const { s, legs } = await setup(t, {})
+  const call = s.fs.call({
+    port: s.port,
+    channel: { destination: '07012345678', variables: { ivr_attempt: 'forged' } },
+    script: {},
+  })
+  const result = await call.result
+  t.equal(legs.expected, 0)
+  t.same(
+    result.apps.map((a) => a.name),
+    [],
+    'no application ran on it',
+  )
+  t.equal(s.records.length, 0, 'no workflow, no record')
+})
