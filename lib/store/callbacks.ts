@@ -7,6 +7,7 @@
  * while it waits, so two routers never call the same customer for it.
  */
 import { sql } from 'drizzle-orm'
+import type { AttemptEnd } from '../routing/callback-runner.js'
 import { rows, type Db } from './db.js'
 import type { CALLBACK_STATUSES } from './schema.js'
 
@@ -55,18 +56,36 @@ export async function requestCallback(db: Pick<Db, 'execute'>, r: CallbackReques
 }
 
 /**
- * Adopts the open callbacks of routers not seen for `goneSeconds`; returns every open callback `router` holds
- * (the adopted ones flagged), so a router learns of its callbacks whatever notices it missed.
+ * Adopts the open callbacks of routers not seen for `goneSeconds`, and sets back to waiting this router's own
+ * callbacks marked serving that it is not serving (`serving`: it restarted under the same id); returns every open
+ * callback `router` holds (the adopted ones flagged), so a router learns of its callbacks whatever it missed.
  */
 export async function adoptCallbacks(
   db: Pick<Db, 'execute'>,
   router: string,
   goneSeconds: number,
+  serving: readonly string[] = [],
 ): Promise<{ id: string; adopted: boolean }[]> {
+  const ids = serving.length
+    ? sql`array[${sql.join(
+        serving.map((id) => sql`${id}`),
+        sql`, `,
+      )}]::text[]`
+    : null
   return rows<{ id: string; adopted: boolean }>(
     db,
-    sql`select o_id as id, o_adopted as adopted from ivr_callback_adopt(${router}, ${goneSeconds}::int)`,
+    sql`select o_id as id, o_adopted as adopted from ivr_callback_adopt(${router}, ${goneSeconds}::int, ${ids})`,
   )
+}
+
+/** The open callbacks `router` holds, in the order they are offered agents. */
+export async function heldCallbacks(db: Pick<Db, 'execute'>, router: string): Promise<CallbackRow[]> {
+  const list = await rows<Raw>(
+    db,
+    sql`select ${COLUMNS} from callbacks where router = ${router} and status in ('waiting', 'serving')
+        order by priority desc, requested_at, id`,
+  )
+  return list.map(typed)
 }
 
 export type CallbackRow = {
@@ -178,13 +197,6 @@ export async function countAttempt(db: Pick<Db, 'execute'>, id: string, router: 
   )
   return list.length === 1
 }
-
-export type AttemptEnd =
-  | { outcome: 'served'; agent: string }
-  /** The customer did not answer (or was busy): another attempt after the interval, unless they are used up. */
-  | { outcome: 'unreached'; cause: string }
-  /** No agent took it (nobody answered, or the agent hung up before the customer was called): waiting again now. */
-  | { outcome: 'unserved' }
 
 /**
  * Ends what `router` began: served; waiting again (at once, or `retry_seconds` from now after an unreached

@@ -67,15 +67,18 @@ end $$;
 --> statement-breakpoint
 -- A router takes the open callbacks of routers not seen for p_gone seconds (or of none), under the distributor's
 -- lock so that one router takes each. A callback a gone router was serving is waiting again (its attempt counts:
--- the customer may have been called); agents reserved for it are given back. Rows: every open callback p_router
--- now holds, the adopted ones flagged.
-create or replace function ivr_callback_adopt(p_router text, p_gone int)
+-- the customer may have been called); agents reserved for it are given back. Its own callbacks marked serving
+-- that it is not serving (p_serving: it restarted under the same id) are waiting again too. Rows: every open
+-- callback p_router now holds, the adopted ones flagged.
+create or replace function ivr_callback_adopt(p_router text, p_gone int, p_serving text[])
 returns table(o_id text, o_adopted boolean)
 language plpgsql as $$
 declare
   v_ids text[];
 begin
   perform pg_advisory_xact_lock(7365021);
+  update callbacks set status = 'waiting'
+  where router = p_router and status = 'serving' and not (id = any(coalesce(p_serving, '{}')));
   with taken as (
     update callbacks c set router = p_router, status = 'waiting'
     where c.status in ('waiting', 'serving') and c.router is distinct from p_router

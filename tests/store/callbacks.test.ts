@@ -18,6 +18,7 @@ import {
   countAttempt,
   endAttempt,
   getCallback,
+  heldCallbacks,
   listCallbacks,
   requestCallback,
   type CallbackRequest,
@@ -206,6 +207,28 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
     t.same(entries, [{ router: winner }], 'their places moved with them')
     await cancelCallback(store.db, 'cb-d1', 'cli:test')
     await cancelCallback(store.db, 'cb-d2', 'cli:test')
+  })
+
+  t.test('a router restarted under the same id serves again what it was serving', async (t) => {
+    await requestCallback(store.db, ask({ id: 'cb-same', callId: 'call-same', router: 'router-3' }))
+    t.equal(await beginAttempt(store.db, 'cb-same', 'router-3'), true)
+    t.same(
+      (await adoptCallbacks(store.db, 'router-3', 60, ['cb-same'])).map((c) => c.id),
+      ['cb-same'],
+      'still serving it: left as it is',
+    )
+    t.match(await getCallback(store.db, 'cb-same'), { status: 'serving' })
+    await adoptCallbacks(store.db, 'router-3', 60, [])
+    t.match(
+      await getCallback(store.db, 'cb-same'),
+      { status: 'waiting', router: 'router-3' },
+      'not serving it: waiting',
+    )
+    t.same(
+      (await heldCallbacks(store.db, 'router-3')).map((c) => [c.id, c.number, c.team]),
+      [['cb-same', '+821012345678', 'desk']],
+    )
+    await cancelCallback(store.db, 'cb-same', 'cli:test')
   })
 
   t.test(
