@@ -24,7 +24,9 @@ import { Metrics, type MetricSources } from '../metrics/registry.js'
 import type { AgentNotice } from '../routing/ledger.js'
 import { toE164 } from '../phone/e164.js'
 import { findRecipe } from '../recipes.js'
+import { startCallbackServing } from '../server/callback-serving.js'
 import { EslServer, type ServerOptions } from '../server/esl-server.js'
+import { OriginatedLegs } from '../server/originated-legs.js'
 import { fileCandidates } from '../server/file-candidates.js'
 import { missingBoxReporter } from '../server/missing-box.js'
 import { pollFallbackMailbox, type MailboxPoller } from '../server/fallback-mailbox.js'
@@ -340,6 +342,16 @@ export function registerServeCommand(program: Command): void {
         throw new UsageError('--sms-provider delivers from the database: serve without workflow files')
       if (config.fallbackMailbox && files.length > 0)
         throw new UsageError('--fallback-mailbox imports into the database: serve without workflow files')
+      if (config.callbackDial !== undefined && files.length > 0)
+        throw new UsageError('--callback-dial serves callbacks from the database: serve without workflow files')
+      if (
+        config.callbackDial !== undefined &&
+        config.callbackSocket === undefined &&
+        /^(0\.0\.0\.0|\[?::\]?):/.test(config.listen)
+      )
+        throw new UsageError(
+          `--callback-dial: FreeSWITCH cannot reach ${config.listen} for an originated agent: give --callback-socket HOST:PORT`,
+        )
       if (config.console !== undefined && files.length > 0)
         throw new UsageError('--console works on the database: serve without workflow files')
 
@@ -358,6 +370,17 @@ export function registerServeCommand(program: Command): void {
         await metricsServer?.close()
         throw err
       }
+      const callOptions = {
+        media,
+        region: config.region,
+        holdMusic: config.holdMusic,
+        recordingsDir,
+        minRecordingSeconds: voicemail.minSeconds,
+        voicemail: voicemail.mode,
+        onMissingBox: missingBoxReporter(log, metrics && ((box: string) => metrics.voicemailBoxMissing(box))),
+      }
+      // Callbacks' agents, originated by this router, come back through the same socket.
+      const legs = new OriginatedLegs()
       const server = new EslServer({
         host,
         port,
@@ -367,15 +390,8 @@ export function registerServeCommand(program: Command): void {
         resolve: routing.resolve,
         // No dead air: if the router fails inside a call, the caller hears this before it hangs up.
         fallbackPrompt: { say: '죄송합니다. 지금은 연결할 수 없습니다. 잠시 후 다시 걸어 주세요.' },
-        call: {
-          media,
-          region: config.region,
-          holdMusic: config.holdMusic,
-          recordingsDir,
-          minRecordingSeconds: voicemail.minSeconds,
-          voicemail: voicemail.mode,
-          onMissingBox: missingBoxReporter(log, metrics && ((box) => metrics.voicemailBoxMissing(box))),
-        },
+        call: callOptions,
+        legs,
         ...(metrics ? { timing: metrics.esl, onCall: (record: CallRecord) => metrics.callEnded(record) } : {}),
       })
       if (metrics) {
@@ -428,19 +444,41 @@ export function registerServeCommand(program: Command): void {
         await warnWithoutAdmin(routing.store, log)
       }
       const mailbox = fallbackMailbox(config, routing.store, log)
+      const callbacks =
+        config.callbackDial !== undefined && routing.store && routing.world instanceof StoreWorld
+          ? await startCallbackServing({
+              world: routing.world,
+              db: routing.store.db,
+              legs,
+              freeswitch: {
+                ...splitHostPort(config.callbackEsl)!,
+                password: config.callbackEslPassword,
+                timeoutMs: 5000,
+              },
+              socket: splitHostPort(config.callbackSocket ?? `${address.address}:${address.port}`)!,
+              customerDial: config.callbackDial,
+              customerRingSeconds: config.callbackRingSeconds,
+              call: callOptions,
+              log,
+            })
+          : undefined
       log.info(
         { listen: `${address.address}:${address.port}` },
         `ivr-router listening; dialplan: <action application="socket" data="${address.address}:${address.port} async full"/>`,
       )
       await new Promise<void>((resolve) => {
         const stop = () => {
+          // No callback attempt begins once stopping; those under way end with their calls, as the calls drain.
+          const stopping = callbacks?.close()
           void drainAndStop({
             health,
             server,
             delayMs: config.shutdownDelaySeconds * 1000,
             drainMs: config.drainSeconds * 1000,
             log,
-          }).then(resolve)
+          })
+            .then(() => stopping)
+            .then(resolve)
         }
         process.once('SIGTERM', stop)
         process.once('SIGINT', stop)

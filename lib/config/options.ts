@@ -315,6 +315,46 @@ export const OPTIONS = {
     description:
       'the systems workflows may ask (`http` action): `NAME: {url, headers, secret, maxBytes}` (docs/operations.md, "Endpoints")',
   }),
+  callbackDial: option<string | undefined>({
+    flag: '--callback-dial <template>',
+    env: 'IVR_CALLBACK_DIAL',
+    parse: p.dialTemplate,
+    default: undefined,
+    noDefault: 'none: callbacks are not served',
+    description:
+      'database only: serve callbacks (docs/routing.md, "Callbacks"), calling customers through this endpoint, `%s` = the E.164 number',
+  }),
+  callbackEsl: option({
+    flag: '--callback-esl <host:port>',
+    env: 'IVR_CALLBACK_ESL',
+    parse: p.hostPort,
+    default: '127.0.0.1:8021',
+    description: "with `--callback-dial`: FreeSWITCH's inbound Event Socket, where agents are originated",
+  }),
+  callbackEslPassword: option({
+    flag: '--callback-esl-password <password>',
+    env: 'IVR_CALLBACK_ESL_PASSWORD',
+    parse: p.text('a password'),
+    default: 'ClueCon',
+    secret: true,
+    description: "with `--callback-dial`: the inbound Event Socket's password (event_socket.conf.xml)",
+  }),
+  callbackSocket: option<string | undefined>({
+    flag: '--callback-socket <host:port>',
+    env: 'IVR_CALLBACK_SOCKET',
+    parse: p.hostPort,
+    default: undefined,
+    noDefault: 'the `--listen` address',
+    description:
+      'with `--callback-dial`: where FreeSWITCH reaches this router for an originated agent (`&socket`); needed when `--listen` is a wildcard address',
+  }),
+  callbackRingSeconds: option({
+    flag: '--callback-ring-seconds <s>',
+    env: 'IVR_CALLBACK_RING_SECONDS',
+    parse: p.integer(5, 300),
+    default: 30,
+    description: "with `--callback-dial`: how long the customer's phone rings",
+  }),
   metrics: option<string | undefined>({
     flag: '--metrics <host:port>',
     env: 'IVR_METRICS',

@@ -162,6 +162,15 @@ export const word = (what: string): Parser<string> => ({
       : expected(`${what} (letters, digits and . _ @ % + : -)`, raw),
 })
 
+/** A dial string for one endpoint with `%s` where the E.164 number goes (`sofia/gateway/carrier/%s`). */
+export const dialTemplate: Parser<string> = {
+  type: 'a dial string with %s',
+  parse: (raw) =>
+    typeof raw === 'string' && /^[A-Za-z0-9_.@:/+=-]*%s[A-Za-z0-9_.@:/+=-]*$/.test(raw) && raw.length <= 200
+      ? raw
+      : expected('one FreeSWITCH endpoint with %s for the number, e.g. sofia/gateway/carrier/%s', raw),
+}
+
 /**
  * The named endpoints of the `http` action: a YAML mapping in the file, or the same as JSON (or YAML) text in the
  * flag or variable. Each problem names its path: `crm.url: must be an http:// or https:// URL`.

@@ -22,6 +22,8 @@ export type HeldCallback = {
   number: string
   dialed: string
   fields: Record<string, string>
+  /** The place kept (ms epoch): when the customer joined the line or asked. */
+  requestedAt: number
   /** Not offered an agent before then (ms epoch); null: now. */
   nextAttemptAt: number | null
 }
@@ -111,6 +113,11 @@ export class CallbackRunner {
     this.#running.set(callback.id, run)
   }
 
+  /** Resolves once nothing is being served (tests; the runner goes on with callbacks that come later). */
+  async idle(): Promise<void> {
+    while (this.#running.size) await Promise.all([...this.#running.values()])
+  }
+
   /** Ids being served now. */
   serving(): string[] {
     return [...this.#running.keys()]
@@ -163,6 +170,8 @@ export class CallbackRunner {
           if (next === 'deadline') continue
           offer = next
         }
+        // Stopping: no attempt begins any more (the place is kept below).
+        if (signal.aborted) return
         if (!(await book.begin(callback.id))) {
           // Cancelled, ended, or adopted by another router meanwhile: not ours to call. The agent goes back; the
           // place is not ours to touch (an adopter holds it, or the sweep drops it), nor are its offers.

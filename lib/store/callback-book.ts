@@ -23,6 +23,7 @@ export function heldOf(row: CallbackRow): HeldCallback {
     number: row.number,
     dialed: row.dialed,
     fields: row.fields,
+    requestedAt: row.requestedAt.getTime(),
     nextAttemptAt: row.nextAttemptAt?.getTime() ?? null,
   }
 }

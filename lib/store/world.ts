@@ -299,6 +299,11 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     }
   }
 
+  /** This router in `routers`, `queue_entries.router` and `callbacks.router`. */
+  get routerId(): string {
+    return this.#routerId
+  }
+
   seat(call: { id: string; caller: string }): Seat {
     return this.distributor.seat(call)
   }

@@ -53,6 +53,7 @@ class Book implements CallbackBook {
       number: '+821012345678',
       dialed: '+8215880000',
       fields: {},
+      requestedAt: START,
       nextAttemptAt: null,
     }
     this.kept.set(id, { cb, status: 'waiting', attempts: 0, max })

@@ -1,0 +1,131 @@
+/**
+ * `serve --callback-dial …` on the database: this router serves the callbacks it holds (lib/routing/callback-runner.ts)
+ * with the store's book, its distributor, and FreeSWITCH (agents originated over the inbound Event Socket, back
+ * through this router's outbound socket: agent-first-dialer.ts). The inbound connection is opened when first
+ * needed and again after it failed. A line with a schedule is served only while it is open.
+ */
+import type { Logger } from 'pino'
+import type { RingFor } from '../engine/world.js'
+import type { EslCallOptions } from '../esl/call.js'
+import { connectFreeSwitch, type FreeSwitchConnection, type FreeSwitchTarget } from '../esl/inbound-client.js'
+import { kill, originate, OriginateRefused, type OriginateRequest } from '../esl/originate.js'
+import { CallbackRunner, type HeldCallback } from '../routing/callback-runner.js'
+import { isOpen, nextChange } from '../schedule/open.js'
+import { StoreCallbackBook } from '../store/callback-book.js'
+import type { Db } from '../store/db.js'
+import type { StoreWorld } from '../store/world.js'
+import type { Schedule } from '../workflow/schema.js'
+import { EslAgentFirstDialer } from './agent-first-dialer.js'
+import { whisperText } from './callback-whisper.js'
+import type { OriginatedLegs } from './originated-legs.js'
+
+export type CallbackServingOptions = {
+  world: StoreWorld
+  db: Db
+  /** The schedule a line's callbacks keep to (none: any time). */
+  scheduleFor?(forWhom: RingFor): Schedule | undefined
+  legs: OriginatedLegs
+  freeswitch: FreeSwitchTarget
+  /** This router's outbound socket as FreeSWITCH reaches it. */
+  socket: { host: string; port: number }
+  /** `sofia/gateway/carrier/%s`. */
+  customerDial: string
+  customerRingSeconds: number
+  call: EslCallOptions
+  log: Logger
+  /** A router not seen for this long has its callbacks adopted (seconds). */
+  goneSeconds?: number
+  /** How often this router looks for callbacks it holds or may adopt (ms). */
+  syncMs?: number
+  onFailed?(callback: HeldCallback): void
+}
+
+/** Opens the inbound connection on first use, and again after a failure. */
+class InboundLink {
+  #connection: Promise<FreeSwitchConnection> | undefined
+
+  constructor(private readonly target: FreeSwitchTarget) {}
+
+  async use<T>(run: (c: FreeSwitchConnection) => Promise<T>): Promise<T> {
+    const pending = (this.#connection ??= connectFreeSwitch(this.target))
+    try {
+      return await run(await pending)
+    } catch (err) {
+      // Refused input says nothing about the connection; anything else may have broken it.
+      if (!(err instanceof OriginateRefused) && this.#connection === pending) {
+        this.#connection = undefined
+        void pending.then((c) => c.close()).catch(() => {})
+      }
+      throw err
+    }
+  }
+
+  close(): void {
+    void this.#connection?.then((c) => c.close()).catch(() => {})
+    this.#connection = undefined
+  }
+}
+
+export async function startCallbackServing(
+  o: CallbackServingOptions,
+): Promise<{ runner: CallbackRunner; close(): Promise<void> }> {
+  const { world, log } = o
+  const link = new InboundLink(o.freeswitch)
+  const dialer = new EslAgentFirstDialer({
+    originate: (req: OriginateRequest) =>
+      link
+        .use((c) => originate(c, req))
+        .catch((err: unknown) => {
+          log.warn(
+            { err: err instanceof Error ? err.message : String(err), dial: req.dial },
+            'callback: originate failed',
+          )
+          throw err
+        }),
+    kill: (uuid) => link.use((c) => kill(c, uuid)).then(() => {}),
+    legs: o.legs,
+    socket: o.socket,
+    call: o.call,
+    customerDial: (number) => o.customerDial.replace('%s', number),
+    customerRingSeconds: o.customerRingSeconds,
+    whisper: (cb) => ({ say: whisperText(cb, Date.now()) }),
+    unreachedPrompt: { say: '고객이 전화를 받지 않았습니다. 나중에 다시 시도합니다.' },
+  })
+  const book = new StoreCallbackBook(o.db, {
+    router: world.routerId,
+    goneSeconds: o.goneSeconds ?? 60,
+    serving: () => runner.serving(),
+  })
+  const runner: CallbackRunner = new CallbackRunner(world.distributor, {
+    clock: world.clock,
+    book,
+    dialer,
+    syncMs: o.syncMs ?? 5000,
+    closedUntil: (forWhom, at) => closedUntil(o.scheduleFor?.(forWhom), at),
+    onFailed: (cb) => {
+      log.warn(
+        { callback: cb.id, number: cb.number },
+        'callback failed: the customer was not reached; it is in the inbox',
+      )
+      o.onFailed?.(cb)
+    },
+    onError: (what, id, err) =>
+      log.error({ callback: id, err: err instanceof Error ? err.message : String(err) }, `callback: ${what} failed`),
+  })
+  await runner.start()
+  log.info({ router: world.routerId }, 'serving callbacks')
+  return {
+    runner,
+    close: async () => {
+      await runner.close()
+      link.close()
+    },
+  }
+}
+
+/** When the schedule opens next, if it is closed at `at`. */
+function closedUntil(schedule: Schedule | undefined, at: number): number | undefined {
+  if (!schedule || isOpen(schedule, at)) return undefined
+  // Closed for the next 14 days at least: look again then.
+  return nextChange(schedule, at) ?? at + 14 * 86_400_000
+}
