@@ -38,6 +38,7 @@ import { drainAndStop } from '../server/shutdown.js'
 import { systemClock } from '../server/system-clock.js'
 import { applyDocuments } from '../store/apply.js'
 import { agentCounts } from '../store/agent-counts.js'
+import { callbackCounts } from '../store/callbacks.js'
 import { storeConfig } from '../store/config.js'
 import { migrateStore, openStore, reachable, type Store } from '../store/db.js'
 import { bindNumber } from '../store/numbers.js'
@@ -70,7 +71,7 @@ type Routing = {
   resolve: ServerOptions['resolve']
   /** Where calls are recorded can take them (readiness). */
   storage: Check
-  sources: Pick<MetricSources, 'queueStats' | 'spoolDepth' | 'agents'>
+  sources: Pick<MetricSources, 'queueStats' | 'spoolDepth' | 'agents' | 'callbacks'>
   /** On the database: where the SMS worker delivers from. */
   store?: Store
   close(): Promise<void>
@@ -288,6 +289,7 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
         queueStats: () => world.queueStats(),
         spoolDepth: () => world.spoolDepth(),
         agents: () => agentCounts(store.db),
+        callbacks: () => callbackCounts(store.db),
       },
       close: async () => {
         await world.close()
@@ -460,6 +462,12 @@ export function registerServeCommand(program: Command): void {
               customerRingSeconds: config.callbackRingSeconds,
               call: callOptions,
               log,
+              ...(metrics
+                ? {
+                    onAttempt: (_id: string, result: Parameters<Metrics['callbackAttempt']>[0]) =>
+                      metrics.callbackAttempt(result),
+                  }
+                : {}),
             })
           : undefined
       log.info(

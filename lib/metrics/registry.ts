@@ -26,6 +26,8 @@ export type MetricSources = {
   spoolDepth?(): Promise<number>
   /** Agents by status, and how many hold a reservation (store only). */
   agents?(): Promise<{ byStatus: Record<string, number>; onCall: number }>
+  /** Open callbacks by status (store only). */
+  callbacks?(): Promise<Record<'waiting' | 'serving', number>>
 }
 
 /** Reads at scrape time that take longer count as failed, so one slow database never stalls a scrape. */
@@ -49,6 +51,7 @@ export class Metrics {
   readonly #agentsAway: Counter
   readonly #agentsUnreachable: Counter<'cause'>
   readonly #boxMissing: Counter<'box'>
+  readonly #callbackAttempts: Counter<'result'>
   #agentsRead: Promise<{ byStatus: Record<string, number>; onCall: number } | undefined> | undefined
 
   /** For EslServer: both histograms fed by the session. */
@@ -194,6 +197,24 @@ export class Metrics {
       labelNames: ['box'],
       registers,
     })
+    const callbacks: Gauge<'status'> = new Gauge({
+      name: 'ivr_callbacks',
+      help: 'Callbacks open on the database, by status (waiting in line, serving), read when scraped',
+      labelNames: ['status'],
+      registers,
+      collect: async () => {
+        const read = this.sources?.callbacks
+        const counts = read ? await this.#read('callbacks', read(), undefined) : undefined
+        callbacks.reset()
+        for (const [status, n] of Object.entries(counts ?? {})) callbacks.set({ status }, n)
+      },
+    })
+    this.#callbackAttempts = new Counter({
+      name: 'ivr_callback_attempts_total',
+      help: 'Callback offers this router made, by result: served, unreached (the customer), unserved (no agent took it), failed (the last attempt unreached)',
+      labelNames: ['result'],
+      registers,
+    })
     const think = this.#think
     const roundTrip = this.#roundTrip
     this.esl = { think: (s) => think.observe(s), commandRoundTrip: (s) => roundTrip.observe(s) }
@@ -229,6 +250,11 @@ export class Metrics {
   /** mod_voicemail had no such box; the router recorded the message itself. */
   voicemailBoxMissing(box: string): void {
     this.#boxMissing.inc({ box })
+  }
+
+  /** For the callback runner: how one offer of a callback ended. */
+  callbackAttempt(result: 'served' | 'unreached' | 'unserved' | 'failed'): void {
+    this.#callbackAttempts.inc({ result })
   }
 
   /** For the SMS worker: one message sent, or failed for good. */

@@ -71,6 +71,8 @@ export type CallbackRunnerOptions = {
   syncMs: number
   /** A callback failed for good (attempts used up): its record and inbox row. */
   onFailed?(callback: HeldCallback): void
+  /** How each offer of a callback ended (metrics); `failed`: the last attempt, unreached. */
+  onAttempt?(id: string, result: 'served' | 'unreached' | 'unserved' | 'failed'): void
   onError?(what: string, id: string | undefined, err: unknown): void
 }
 
@@ -184,6 +186,7 @@ export class CallbackRunner {
         if (result.agent === 'unanswered') {
           rung = [...rung, ...offer.targets.map((t) => t.agent)]
           await book.end(callback.id, { outcome: 'unserved' })
+          this.options.onAttempt?.(callback.id, 'unserved')
           const after: After = { ask: 'queue', exclude: rung, ...want }
           await seat.finish(result.end, after)
           continue
@@ -199,11 +202,13 @@ export class CallbackRunner {
           // Served before the place goes: a router dying in between leaves an ended callback, whose place the
           // sweep drops, rather than a place without its callback's state.
           await book.end(callback.id, { outcome: 'served', agent: result.name })
+          this.options.onAttempt?.(callback.id, 'served')
           await seat.finish({ outcome: 'answered', agent: result.name, talkSeconds: result.talkSeconds }, 'leave')
           left = true
           return
         }
         const now = await book.end(callback.id, { outcome: 'unreached', cause: result.cause })
+        this.options.onAttempt?.(callback.id, now && 'ended' in now ? 'failed' : 'unreached')
         const talked: RingEnd = { outcome: 'answered', agent: result.name, talkSeconds: result.agentSeconds }
         if (now && 'waiting' in now) {
           await seat.finish(talked, 'stay')

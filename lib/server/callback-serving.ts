@@ -38,6 +38,7 @@ export type CallbackServingOptions = {
   /** How often this router looks for callbacks it holds or may adopt (ms). */
   syncMs?: number
   onFailed?(callback: HeldCallback): void
+  onAttempt?(id: string, result: 'served' | 'unreached' | 'unserved' | 'failed'): void
 }
 
 /** Opens the inbound connection on first use, and again after a failure. */
@@ -109,6 +110,7 @@ export async function startCallbackServing(
       )
       o.onFailed?.(cb)
     },
+    ...(o.onAttempt ? { onAttempt: o.onAttempt } : {}),
     onError: (what, id, err) =>
       log.error({ callback: id, err: err instanceof Error ? err.message : String(err) }, `callback: ${what} failed`),
   })

@@ -225,3 +225,14 @@ export async function endAttempt(
   )
   return row && typed(row)
 }
+
+/** Open callbacks by status (waiting, serving), for the metrics when scraped: every status appears, 0 when none. */
+export async function callbackCounts(db: Pick<Db, 'execute'>): Promise<Record<'waiting' | 'serving', number>> {
+  const found = await rows<{ status: string; n: number }>(
+    db,
+    sql`select status, count(*)::int as n from callbacks where status in ('waiting', 'serving') group by status`,
+  )
+  const counts = { waiting: 0, serving: 0 }
+  for (const r of found) if (r.status === 'waiting' || r.status === 'serving') counts[r.status] = Number(r.n)
+  return counts
+}

@@ -1,6 +1,7 @@
 /** The metrics read from the store: query times, agents by status, the spool's depth, the queue. */
 import t from 'tap'
 import { Metrics } from '../../lib/metrics/registry.js'
+import { callbackCounts, requestCallback } from '../../lib/store/callbacks.js'
 import { agentCounts } from '../../lib/store/agent-counts.js'
 import { Spool } from '../../lib/store/spool.js'
 import { dbKind, testStore } from '../helpers/db.js'
@@ -36,7 +37,22 @@ status: away
     queueStats: () => world.queueStats(),
     spoolDepth: () => world.spoolDepth(),
     agents: () => agentCounts(store.db),
+    callbacks: () => callbackCounts(store.db),
   }
+  await requestCallback(store.db, {
+    id: 'cb-m1',
+    callId: 'call-m1',
+    router: 'router-m',
+    forWhom: { team: 'support' },
+    priority: 0,
+    number: '+821012345678',
+    caller: '+821012345678',
+    dialed: '+8215880000',
+    fields: {},
+    maxAttempts: 1,
+    retrySeconds: 60,
+  })
+  metrics.callbackAttempt('unserved')
   const seat = world.seat({ id: 'call-1', caller: '' })
   const offer = await seat.request({ forWhom: { team: 'support' }, priority: 0 }, 'queue')
   t.same(
@@ -50,6 +66,9 @@ status: away
   t.equal(value(samples, 'ivr_agents', { status: 'away' }), 1)
   t.equal(value(samples, 'ivr_agents', { status: 'offline' }), 0, 'a status nobody has shows 0')
   t.equal(value(samples, 'ivr_agents_on_call'), 1, 'alice is reserved for call-1')
+  t.equal(value(samples, 'ivr_callbacks', { status: 'waiting' }), 1, 'one callback in line')
+  t.equal(value(samples, 'ivr_callbacks', { status: 'serving' }), 0)
+  t.equal(value(samples, 'ivr_callback_attempts_total', { result: 'unserved' }), 1)
   t.equal(value(samples, 'ivr_db_query_seconds_count', { op: 'route' }), 1)
   t.equal(value(samples, 'ivr_db_query_seconds_count', { op: 'record' }), 1)
   t.ok(value(samples, 'ivr_db_query_seconds_sum', { op: 'record' })! > 0)
