@@ -13,7 +13,5 @@ export function spokenDigits(e164: string, region: string): string {
       : number.country === region.toUpperCase()
         ? number.formatNational()
         : number.formatInternational()
-  return (written.match(/[0-9]+/g) ?? [])
-    .map((group) => [...group].join(' '))
-    .join(', ')
+  return (written.match(/[0-9]+/g) ?? []).map((group) => [...group].join(' ')).join(', ')
 }

@@ -366,7 +366,13 @@ export const callbacks = pgTable(
   ],
 )
 /** `callback_failed`: a callback whose attempts were used up without reaching the customer. */
-export const INBOX_REASONS = ['queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost', 'callback_failed'] as const
+export const INBOX_REASONS = [
+  'queue_abandoned',
+  'workflow_hangup',
+  'voicemail',
+  'router_lost',
+  'callback_failed',
+] as const
 
 export const calls = pgTable(
   'calls',

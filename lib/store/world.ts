@@ -90,7 +90,18 @@ export type StoreWorldOptions = {
 
 /** The kinds of database call the world makes, for the query-time metric. */
 export type QueryOp =
-  'contact' | 'route' | 'sweep' | 'position' | 'start' | 'record' | 'sms' | 'reload' | 'renew' | 'lost' | 'ping' | 'callback'
+  | 'contact'
+  | 'route'
+  | 'sweep'
+  | 'position'
+  | 'start'
+  | 'record'
+  | 'sms'
+  | 'reload'
+  | 'renew'
+  | 'lost'
+  | 'ping'
+  | 'callback'
 
 export type StoreWorldEvents = {
   /** The directory was (re)loaded. */
