@@ -150,6 +150,9 @@ export function registerSimulateCommand(program: Command): void {
         result.team || result.agent ? `team: ${result.team ?? '-'}, agent: ${result.agent ?? '-'}` : undefined,
         result.tags.length ? `tags: ${result.tags.join(', ')}` : undefined,
         Object.keys(result.fields).length ? `fields: ${JSON.stringify(result.fields)}` : undefined,
+        result.callback
+          ? `callback: ${result.callback.id} to ${result.callback.number} (kept in line; the simulator calls nobody back)`
+          : undefined,
       ]
       process.stdout.write(`${summary.filter(Boolean).join('\n')}\n`)
     })

@@ -2,8 +2,12 @@
 import type { RingOutcome } from './call.js'
 import type { DataFailure } from './requests.js'
 
-export type Outcome = 'connected' | 'abandoned' | 'missed' | 'voicemail' | 'hangup'
+/** `callback`: the caller took a callback and the call ended (the callback itself is followed up, not the call). */
+export type Outcome = 'connected' | 'abandoned' | 'missed' | 'voicemail' | 'hangup' | 'callback'
 export type InboxReason = 'queue_abandoned' | 'workflow_hangup' | 'voicemail'
+
+/** How a `callback` action ended: taken, or why not (its `otherwise`, else the next action). */
+export type CallbackResult = 'taken' | 'full' | 'invalid-number' | 'unassigned' | 'unconfirmed'
 
 export type Inbox = {
   reason: InboxReason
@@ -59,6 +63,26 @@ export type CallEvent =
     }
   | { at: number; type: 'voicemail'; step: string; recorded: boolean; seconds: number; path?: string }
   | { at: number; type: 'sms'; step: string; to: string; text: string }
+  /** A key read of the `callback` action: the read-back (1 right, 2 another) or another number entered. */
+  | {
+      at: number
+      type: 'callback-input'
+      step: string
+      play: number
+      keys: string
+      result: 'confirmed' | 'another' | 'entered' | 'no-input' | 'invalid'
+    }
+  | {
+      at: number
+      type: 'callback'
+      step: string
+      result: CallbackResult
+      /** The number to call back (E.164), once known. */
+      number?: string
+      /** The callback taken. */
+      id?: string
+      goto?: string
+    }
   | { at: number; type: 'tag'; step: string; tags: string[] }
   | {
       at: number

@@ -72,6 +72,27 @@ export type Seat = {
   leave(): Promise<void>
 }
 
+/** A callback asked by a caller (the `callback` action): what the line needs to keep its place and call it back. */
+export type CallbackAsk = {
+  callId: string
+  forWhom: RingFor
+  priority: number
+  /** The number to call back, E.164. */
+  number: string
+  /** The caller's number (E.164 when it is one) and the number it dialled (E.164): the callback's caller ID. */
+  caller: string
+  dialed: string
+  /** The fields collected so far: they ride along to the agent. */
+  fields: Record<string, string>
+  /** Calls to the customer at most, and the pause after one it did not answer. */
+  attempts: number
+  retrySeconds: number
+  /** Callbacks open for that team or agent beyond which no more are taken; absent: no limit. */
+  limit?: number
+}
+
+export type CallbackTaken = { ok: true; id: string } | { ok: false; reason: 'full' }
+
 export type World = {
   readonly clock: Clock
   /** Default region for numbers written without a country code (ISO 3166 alpha-2, e.g. "KR"). */
@@ -85,6 +106,11 @@ export type World = {
   seat(call: { id: string; caller: string }): Seat
   /** The enabled `queued` workflow for a team (or the team-less default), if any. */
   queuedWorkflow(team: string | undefined): Workflow | undefined
+  /**
+   * Takes a callback in the caller's place in line (kept when it waits in that line, else from now); 'full' when
+   * the line holds `limit` open callbacks already. The caller's own place is gone once it is taken.
+   */
+  requestCallback(ask: CallbackAsk): Promise<CallbackTaken>
   /** Queues an SMS for delivery (the outbox); never throws for the caller's sake. */
   sendSms(sms: { callId: string; to: string; text: string }): Promise<void>
   /** The endpoints of the `http` action; absent: none is configured, every request fails as `unknown-endpoint`. */

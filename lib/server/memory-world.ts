@@ -2,11 +2,12 @@
  * The World of `serve` on workflow files alone (no database): the directory in memory and the distributor on
  * a memory ledger (lib/routing): one agent offered per caller (every free one for a ring-all team), callers in
  * line by priority then arrival, agents resting after a ring that failed and after each call's wrap-up. One
- * router process only; the store's world shares all of it across routers.
+ * router process only; the store's world shares all of it across routers. Callbacks are taken and kept here, counted
+ * against a team's limit, but not served: calling customers back needs the database (docs/routing.md, "Callbacks").
  */
 import type { CallRecord } from '../engine/record.js'
 import type { Requester } from '../engine/requests.js'
-import type { Clock, RingFor, Seat, World } from '../engine/world.js'
+import type { CallbackAsk, CallbackTaken, Clock, RingFor, Seat, World } from '../engine/world.js'
 import { toE164 } from '../phone/e164.js'
 import { Distributor } from '../routing/distributor.js'
 import { DEFAULT_UNREACHABLE_SECONDS, type AgentNotice } from '../routing/ledger.js'
@@ -34,8 +35,13 @@ export type MemoryWorldOptions = {
   requests?: Requester
 }
 
+/** A callback taken in memory. */
+export type MemoryCallback = CallbackAsk & { id: string }
+
 export class MemoryWorld implements World {
   readonly clock: Clock
+  /** The callbacks taken, in order; all of them count as open (none is served in memory). */
+  readonly callbacks: MemoryCallback[] = []
   readonly region: string
   readonly requests?: Requester
   readonly ledger: MemoryLedger
@@ -100,6 +106,16 @@ export class MemoryWorld implements World {
   queuedWorkflow(team: string | undefined): Workflow | undefined {
     const queued = this.directory.workflows.filter((w) => w.trigger === 'queued' && w.enabled)
     return queued.find((w) => team !== undefined && w.team === team) ?? queued.find((w) => w.team === undefined)
+  }
+
+  async requestCallback(ask: CallbackAsk): Promise<CallbackTaken> {
+    const key = (f: RingFor) => ('team' in f ? `team:${f.team}` : `agent:${f.agent}`)
+    const open = this.callbacks.filter((c) => key(c.forWhom) === key(ask.forWhom)).length
+    if (ask.limit !== undefined && open >= ask.limit) return { ok: false, reason: 'full' }
+    // A call takes one callback at most (it ends once taken): its id names the callback.
+    const id = `cb-${ask.callId}`
+    this.callbacks.push({ ...ask, id })
+    return { ok: true, id }
   }
 
   sendSms(sms: { callId: string; to: string; text: string }) {

@@ -192,6 +192,8 @@ function choicesAt(workflows: readonly Workflow[]): (workflow: string, step: str
     let options = memo.get(prompt)
     if (options) return options
     const actions = workflows.find((w) => w.name === workflow)?.steps[step] ?? []
+    // The callback's read-back is spoken per call (not a written prompt): confirming is the path worth trying.
+    if (!actions.some((a) => 'menu' in a || 'collect' in a) && actions.some((a) => 'callback' in a)) return ['1', '']
     options = ['']
     for (const a of actions) {
       if ('menu' in a && a.menu.prompt === prompt) {

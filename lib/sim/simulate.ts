@@ -40,12 +40,19 @@ export type SimulateResult = {
   tags: string[]
   fields: Record<string, string>
   sms: { to: string; text: string }[]
+  /** The callback the caller took (`callback` action), or null; the simulator does not call it back. */
+  callback: { id: string; number: string; team?: string; agent?: string } | null
   /** The whole call record, as `serve` would store it. */
   record: CallRecord
 }
 
 export function firstIncoming(directory: Directory): Workflow | undefined {
   return directory.workflows.find((w) => w.trigger === 'incoming')
+}
+
+function takenCallback(world: SimWorld): SimulateResult['callback'] {
+  const taken = world.callbacks[0]
+  return taken ? { id: taken.id, number: taken.number, ...taken.forWhom } : null
 }
 
 export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
@@ -78,6 +85,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     tags: record.tags,
     fields: record.fields,
     sms: record.sms,
+    callback: takenCallback(world),
     record,
   }
 }

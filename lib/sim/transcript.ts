@@ -41,6 +41,14 @@ function describe(e: CallEvent): string {
       return `sms to ${e.to}: ${e.text}`
     case 'tag':
       return `tag ${e.tags.join(', ')}`
+    case 'callback-input': {
+      const pressed = e.keys === '' ? 'no key' : `pressed ${e.keys}`
+      return `callback number, play ${e.play}: ${pressed} → ${e.result}`
+    }
+    case 'callback':
+      return e.result === 'taken'
+        ? `callback taken for ${e.number} (${e.id})`
+        : `callback not taken: ${e.result}${e.number ? ` (${e.number})` : ''} → ${e.goto ? `go to ${e.goto}` : 'go on'}`
     case 'hangup':
       return `hang up by ${e.by}${e.cause ? ` (${e.cause})` : ''}`
     case 'error':

@@ -121,6 +121,9 @@ export function teamValues(t: Team) {
     announcePositionSeconds: t.announcePositionSeconds ?? null,
     positionMessage: t.positionMessage ?? null,
     waitMessage: t.waitMessage ?? null,
+    callbackAttempts: t.callback?.attempts ?? null,
+    callbackRetrySeconds: t.callback?.retrySeconds ?? null,
+    callbackMaxWaiting: t.callback?.maxWaiting ?? null,
   }
 }
 
@@ -134,6 +137,9 @@ const TEAM_COLUMNS = {
   announcePositionSeconds: teams.announcePositionSeconds,
   positionMessage: teams.positionMessage,
   waitMessage: teams.waitMessage,
+  callbackAttempts: teams.callbackAttempts,
+  callbackRetrySeconds: teams.callbackRetrySeconds,
+  callbackMaxWaiting: teams.callbackMaxWaiting,
 }
 
 async function applyTeam(tx: Tx, t: Team, changed: Set<Change>): Promise<AppliedOther> {

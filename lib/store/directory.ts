@@ -47,6 +47,10 @@ export type StoredTeam = {
   announcePositionSeconds: number | null
   positionMessage: string | null
   waitMessage: string | null
+  /** All three null when the team has no `callback` settings. */
+  callbackAttempts: number | null
+  callbackRetrySeconds: number | null
+  callbackMaxWaiting: number | null
 }
 
 /** The team document of a stored team (null columns are absent settings). */
@@ -63,13 +67,23 @@ export function teamDocument(t: StoredTeam): Team {
     ...optional('announcePositionSeconds'),
     ...optional('positionMessage'),
     ...optional('waitMessage'),
+    ...(t.callbackAttempts === null || t.callbackRetrySeconds === null
+      ? {}
+      : {
+          callback: {
+            attempts: t.callbackAttempts,
+            retrySeconds: t.callbackRetrySeconds,
+            ...(t.callbackMaxWaiting === null ? {} : { maxWaiting: t.callbackMaxWaiting }),
+          },
+        }),
   } as Team
 }
 
 /** teamValues' columns under StoredTeam's names. */
 export const TEAM_SELECT = sql`name, title, strategy, ring_seconds as "ringSeconds", wrap_up_seconds as "wrapUpSeconds",
   max_no_answer as "maxNoAnswer", announce_position_seconds as "announcePositionSeconds",
-  position_message as "positionMessage", wait_message as "waitMessage"`
+  position_message as "positionMessage", wait_message as "waitMessage", callback_attempts as "callbackAttempts",
+  callback_retry_seconds as "callbackRetrySeconds", callback_max_waiting as "callbackMaxWaiting"`
 
 export async function loadDirectory(db: Db): Promise<StoreDirectory> {
   return db.transaction(

@@ -123,6 +123,10 @@ export const teams = pgTable(
     wrapUpSeconds: integer('wrap_up_seconds'),
     /** Unanswered offers in a row before an agent goes away, unless it has its own; null: never. */
     maxNoAnswer: integer('max_no_answer'),
+    /** The team's callback settings (null: the defaults, no limit): calls to the customer at most, pause after one unanswered, open callbacks at most. */
+    callbackAttempts: integer('callback_attempts'),
+    callbackRetrySeconds: integer('callback_retry_seconds'),
+    callbackMaxWaiting: integer('callback_max_waiting'),
     /** Round-robin: the id of the agent the team offered last. */
     rrCursor: integer('rr_cursor').notNull().default(0),
     /** Callers answered lately, fading by half every ten minutes (lib/routing/recent.ts): the estimated wait. */
@@ -140,6 +144,10 @@ export const teams = pgTable(
     check('teams_wrap_up_check', sql`${t.wrapUpSeconds} between 0 and 3600`),
     check('teams_max_no_answer_check', sql`${t.maxNoAnswer} between 1 and 100`),
     check('teams_announce_position_check', sql`${t.announcePositionSeconds} between 10 and 3600`),
+    check(
+      'teams_callback_check',
+      sql`${t.callbackAttempts} between 1 and 20 and ${t.callbackRetrySeconds} between 0 and 86400 and ${t.callbackMaxWaiting} >= 1`,
+    ),
   ],
 )
 
@@ -286,8 +294,21 @@ export const contacts = pgTable(
   (t) => [index('contacts_tags_idx').using('gin', t.tags)],
 )
 
-/** What a call came to (DESIGN.md), and `failed`: its router died during it (closed by another router). */
-export const OUTCOMES = ['connected', 'abandoned', 'missed', 'voicemail', 'hangup', 'failed'] as const
+/**
+ * What a call came to (DESIGN.md), `callback` (the caller took a callback: the call ended, the callback is followed
+ * up), `failed`: its router died during it (closed by another router), and `callback_failed`: a callback's attempts
+ * were used up without reaching the customer (written by the router serving it).
+ */
+export const OUTCOMES = [
+  'connected',
+  'abandoned',
+  'missed',
+  'voicemail',
+  'hangup',
+  'callback',
+  'failed',
+  'callback_failed',
+] as const
 /**
  * A callback's life: `waiting` in line (also between attempts), `serving` while a router rings the agent and
  * calls the customer, then `served`, `failed` (attempts used up: an inbox row) or `cancelled` by an operator.
@@ -344,7 +365,14 @@ export const callbacks = pgTable(
       .where(sql`${t.status} in ('waiting', 'serving')`),
   ],
 )
-export const INBOX_REASONS = ['queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost'] as const
+/** `callback_failed`: a callback whose attempts were used up without reaching the customer. */
+export const INBOX_REASONS = [
+  'queue_abandoned',
+  'workflow_hangup',
+  'voicemail',
+  'router_lost',
+  'callback_failed',
+] as const
 
 export const calls = pgTable(
   'calls',
@@ -380,7 +408,7 @@ export const calls = pgTable(
   (t) => [
     check(
       'calls_outcome_check',
-      sql`${t.outcome} in ('connected', 'abandoned', 'missed', 'voicemail', 'hangup', 'failed')`,
+      sql`${t.outcome} in ('connected', 'abandoned', 'missed', 'voicemail', 'hangup', 'callback', 'failed', 'callback_failed')`,
     ),
     index('calls_started_at_idx').on(t.startedAt),
     index('calls_caller_idx').on(t.caller, t.startedAt),
@@ -452,7 +480,10 @@ export const inbox = pgTable(
     resolvedBy: text('resolved_by'),
   },
   (t) => [
-    check('inbox_reason_check', sql`${t.reason} in ('queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost')`),
+    check(
+      'inbox_reason_check',
+      sql`${t.reason} in ('queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost', 'callback_failed')`,
+    ),
     index('inbox_open_idx')
       .on(t.createdAt)
       .where(sql`${t.resolvedAt} is null`),

@@ -19,10 +19,11 @@ import { EventEmitter } from 'node:events'
 import { hostname } from 'node:os'
 import type { CallRecord } from '../engine/record.js'
 import type { Requester } from '../engine/requests.js'
-import type { CallBegun, CallStep, Clock, Seat, World } from '../engine/world.js'
+import type { CallBegun, CallbackAsk, CallbackTaken, CallStep, Clock, Seat, World } from '../engine/world.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { systemClock } from '../server/system-clock.js'
 import type { Contact, Workflow } from '../workflow/schema.js'
+import { requestCallback } from './callbacks.js'
 import { findContact } from './contacts.js'
 import { reachable, type Store } from './db.js'
 import { loadDirectory, type StoreDirectory, type VersionedWorkflow } from './directory.js'
@@ -89,7 +90,18 @@ export type StoreWorldOptions = {
 
 /** The kinds of database call the world makes, for the query-time metric. */
 export type QueryOp =
-  'contact' | 'route' | 'sweep' | 'position' | 'start' | 'record' | 'sms' | 'reload' | 'renew' | 'lost' | 'ping'
+  | 'contact'
+  | 'route'
+  | 'sweep'
+  | 'position'
+  | 'start'
+  | 'record'
+  | 'sms'
+  | 'reload'
+  | 'renew'
+  | 'lost'
+  | 'ping'
+  | 'callback'
 
 export type StoreWorldEvents = {
   /** The directory was (re)loaded. */
@@ -100,7 +112,15 @@ export type StoreWorldEvents = {
   replayed: [ReplayResult]
   /** Calls of a router that stopped during them, closed here as `failed` (with an inbox row each). */
   lost: [LostCall[]]
+  /**
+   * A caller of this router took a callback: it is in the line in the caller's place, held by this router, which
+   * serves it (lib/routing/callback-runner.ts listens); other routers learn of it by adopting it.
+   */
+  callback: [TakenCallback]
 }
+
+/** A callback taken here: what was asked, its id, and the place in line it kept (ms epoch). */
+export type TakenCallback = CallbackAsk & { id: string; requestedAt: number }
 
 const silent: StoreLog = { info() {}, warn() {}, error() {} }
 const MAX_SPOOL_RETRY_MS = 60_000
@@ -347,6 +367,45 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   queuedWorkflow(team: string | undefined): Workflow | undefined {
     const queued = [...this.#directory.workflows.values()].map((v) => v.workflow).filter((w) => w.trigger === 'queued')
     return queued.find((w) => team !== undefined && w.team === team) ?? queued.find((w) => w.team === undefined)
+  }
+
+  /** This router, as its callers' places and its callbacks name it. */
+  get routerId(): string {
+    return this.#routerId
+  }
+
+  /**
+   * Takes the callback in the store (the caller's place passes to it, under the distributor's lock). A database that
+   * fails or does not answer in time throws: the call's error handling takes over, as for any failure of the router.
+   */
+  async requestCallback(ask: CallbackAsk): Promise<CallbackTaken> {
+    const id = `cb-${randomUUID()}`
+    const result = await this.#timed(
+      this.#measured(
+        'callback',
+        requestCallback(this.#store.db, {
+          id,
+          callId: ask.callId,
+          router: this.#routerId,
+          forWhom: ask.forWhom,
+          priority: ask.priority,
+          number: ask.number,
+          caller: ask.caller,
+          dialed: ask.dialed,
+          fields: ask.fields,
+          maxAttempts: ask.attempts,
+          retrySeconds: ask.retrySeconds,
+          ...(ask.limit !== undefined ? { limit: ask.limit } : {}),
+        }),
+      ),
+    )
+    if (!result.ok) {
+      this.#log.info({ call: ask.callId, ...ask.forWhom, open: result.open }, 'callback refused: the line is full')
+      return { ok: false, reason: 'full' }
+    }
+    this.#log.info({ call: ask.callId, callback: id, ...ask.forWhom }, 'callback taken')
+    this.emit('callback', { ...ask, id, requestedAt: result.requestedAt.getTime() })
+    return { ok: true, id }
   }
 
   async sendSms(sms: { callId: string; to: string; text: string }): Promise<void> {

@@ -38,6 +38,7 @@ function actionTexts(a: Action, at: Path): { text: string; at: Path; kind: Place
     ])
   if ('hangup' in a) return say(promptTexts(a.hangup.message, [...at, 'hangup', 'message']))
   if ('voicemail' in a) return say(promptTexts(a.voicemail.greeting, [...at, 'voicemail', 'greeting']))
+  if ('callback' in a) return say(promptTexts(a.callback.message, [...at, 'callback', 'message']))
   if ('sms' in a)
     return [
       { text: a.sms.text, at: [...at, 'sms', 'text'], kind: 'sms' },

@@ -78,5 +78,9 @@ export function describeAction(a: Action): string {
   if ('sms' in a) return `sms to ${a.sms.to ?? 'caller'}: "${shorten(a.sms.text)}"`
   if ('tag' in a) return `tag ${a.tag.join(', ')}`
   if ('http' in a) return `http ${a.http.name}: ${a.http.method} ${shorten(a.http.url)}`
+  if ('callback' in a) {
+    const number = a.callback.number === 'caller' ? 'caller' : `field ${a.callback.number.field}`
+    return `callback to ${number}${a.callback.confirm ? ', confirmed' : ''}`
+  }
   return `goto ${a.goto}`
 }

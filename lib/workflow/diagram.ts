@@ -187,6 +187,10 @@ export function buildDiagram(workflow: Workflow): Diagram {
       } else if ('http' in action) {
         const otherwise = action.http.otherwise === undefined ? undefined : to(action.http.otherwise)
         if (otherwise) edge(id, otherwise, `${action.http.name} failed`, true)
+      } else if ('callback' in action) {
+        edge(id, end('callback'), 'taken')
+        const otherwise = action.callback.otherwise === undefined ? undefined : to(action.callback.otherwise)
+        if (otherwise) edge(id, otherwise, 'not taken', true)
       } else if ('voicemail' in action) {
         edge(id, end('voicemail (inbox)'))
       } else if ('hangup' in action) {

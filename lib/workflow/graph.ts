@@ -16,9 +16,17 @@ import type { Action, Workflow } from './schema.js'
  * - `menu-otherwise`, `collect-otherwise`: where an exhausted menu or form goes
  * - `connect-otherwise`: where a try-connect nobody answered goes
  * - `http-otherwise`: where a failed request goes
+ * - `callback-otherwise`: where a callback not taken goes
  */
 export type ExitKind =
-  'branch' | 'goto' | 'menu' | 'menu-otherwise' | 'collect-otherwise' | 'connect-otherwise' | 'http-otherwise'
+  | 'branch'
+  | 'goto'
+  | 'menu'
+  | 'menu-otherwise'
+  | 'collect-otherwise'
+  | 'connect-otherwise'
+  | 'http-otherwise'
+  | 'callback-otherwise'
 
 export type Exit = {
   from: string
@@ -65,7 +73,7 @@ export function alwaysLeaves(action: Action): boolean {
 }
 
 function readsKeys(action: Action): boolean {
-  return 'menu' in action || 'collect' in action
+  return 'menu' in action || 'collect' in action || ('callback' in action && action.callback.confirm)
 }
 
 /** `live: false` marks a branch entry after one without `if`, which is never looked at. */
@@ -97,6 +105,8 @@ function exitsOf(action: Action, at: (string | number)[]): ExitDraft[] {
     return [{ kind: 'http-otherwise', target: action.http.otherwise, path: [...at, 'http', 'otherwise'] }]
   if ('connect' in action && action.connect.otherwise !== undefined)
     return [{ kind: 'connect-otherwise', target: action.connect.otherwise, path: [...at, 'connect', 'otherwise'] }]
+  if ('callback' in action && action.callback.otherwise !== undefined)
+    return [{ kind: 'callback-otherwise', target: action.callback.otherwise, path: [...at, 'callback', 'otherwise'] }]
   return []
 }
 

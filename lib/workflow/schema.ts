@@ -157,6 +157,27 @@ const Http = z.strictObject({
   otherwise: StepName.optional(),
 })
 
+/** What a caller hears once its callback is taken (`callback.message`'s default). */
+export const DEFAULT_CALLBACK_MESSAGE = '차례가 되면 남겨주신 번호로 다시 전화드리겠습니다. 감사합니다.'
+
+/**
+ * Callback: the caller leaves the line and is called back at its place in it (docs/routing.md, "Callbacks"). The
+ * number is the caller's own or one a `collect` kept in a field; `confirm` reads it back and asks 1 (right) or 2
+ * (enter another). A full line, a number that is not one, no team or agent assigned, or no confirmation: `otherwise`,
+ * else the next action.
+ */
+const Callback = z
+  .union([
+    z.null(),
+    z.strictObject({
+      message: Prompt.optional(),
+      number: z.union([z.literal('caller'), z.strictObject({ field: StepName })]).default('caller'),
+      confirm: z.boolean().default(true),
+      otherwise: StepName.optional(),
+    }),
+  ])
+  .transform((v) => v ?? { number: 'caller' as const, confirm: true })
+
 const Branch = z.array(z.strictObject({ if: Condition.optional(), goto: StepName })).min(1)
 
 /** A caller's priority in the queue: higher is offered an agent first; first come, first served within one. */
@@ -219,6 +240,7 @@ export const Action = z.union([
   z.strictObject({ tag: Tags }),
   z.strictObject({ goto: StepName }),
   z.strictObject({ http: Http }),
+  z.strictObject({ callback: Callback }),
 ])
 
 /** The action keys, in the order of Action's union (used to name the action in errors). */
@@ -236,6 +258,7 @@ export const ACTION_KINDS = [
   'tag',
   'goto',
   'http',
+  'callback',
 ] as const
 export type ActionKind = (typeof ACTION_KINDS)[number]
 
@@ -284,6 +307,9 @@ export const STRATEGIES = [
 ] as const
 export type Strategy = (typeof STRATEGIES)[number]
 
+/** A team's callback settings when it gives none (and an agent's alone). */
+export const CALLBACK_DEFAULTS = { attempts: 3, retrySeconds: 300 } as const
+
 /** After this many unanswered offers in a row an agent is set `away`. */
 const MaxNoAnswer = z.number().int().min(1).max(100)
 /** An agent is not offered a caller for this long after each call. */
@@ -305,6 +331,17 @@ export const Team = z.strictObject({
   positionMessage: SafeText.refine((s) => s.includes('{{position}}'), 'must contain {{position}}').optional(),
   /** Said after the position when the wait can be estimated; `{{wait}}` is the estimate in whole minutes. */
   waitMessage: SafeText.refine((s) => s.includes('{{wait}}'), 'must contain {{wait}}').optional(),
+  /** Callbacks the team's callers take (the `callback` action); absent: the defaults, no limit. */
+  callback: z
+    .strictObject({
+      /** Calls to the customer at most (each after an agent answered). */
+      attempts: z.number().int().min(1).max(20).default(CALLBACK_DEFAULTS.attempts),
+      /** After a customer who did not answer, the next attempt no sooner than this. */
+      retrySeconds: Seconds(0, 86400).default(CALLBACK_DEFAULTS.retrySeconds),
+      /** Callbacks open (waiting or being served) for the team beyond which no more are taken. */
+      maxWaiting: z.number().int().min(1).max(100000).optional(),
+    })
+    .optional(),
 })
 
 export const DEFAULT_POSITION_MESSAGE = '대기 순번은 {{position}}번입니다.'
@@ -359,3 +396,4 @@ export type MenuAction = z.output<typeof Menu>
 export type CollectAction = z.output<typeof Collect>
 export type BranchAction = z.output<typeof Branch>
 export type HttpAction = z.output<typeof Http>
+export type CallbackAction = z.output<typeof Callback>

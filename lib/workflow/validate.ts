@@ -81,6 +81,8 @@ function workflowRefs(w: Workflow): { refs: ConditionRef[]; agents: { name: stri
         if ('team' in a.assign) refs.push({ kind: 'team', name: a.assign.team, path: [...at, 'assign', 'team'] })
         else agents.push({ name: a.assign.agent, path: [...at, 'assign', 'agent'] })
       }
+      if ('callback' in a && a.callback.number !== 'caller')
+        refs.push({ kind: 'field', name: a.callback.number.field, path: [...at, 'callback', 'number', 'field'] })
       if ('sms' in a) {
         for (const [key, text] of [
           ['text', a.sms.text],
@@ -105,6 +107,26 @@ function fieldBytes(w: Workflow, field: string): number {
   for (const actions of Object.values(w.steps))
     for (const a of actions) if ('collect' in a && a.collect.field === field) most = Math.max(most, a.collect.maxDigits)
   return most || 64
+}
+
+/**
+ * A callback keeps the caller's place in a line: an incoming workflow that assigns nobody never has one to keep. (A
+ * queued workflow runs for a caller in a line; whether an assignment runs before the callback on every path is the
+ * engine's to find out: it goes to `otherwise`.)
+ */
+function checkCallbacks(w: Workflow, report: Report): void {
+  if (w.trigger !== 'incoming') return
+  const actions = Object.values(w.steps).flat()
+  if (actions.some((a) => 'assign' in a)) return
+  for (const [step, list] of Object.entries(w.steps))
+    list.forEach((a, i) => {
+      if ('callback' in a)
+        report(
+          'error',
+          ['steps', step, i, 'callback'],
+          'a callback needs a team or agent: assign one before it, or offer it in a queued workflow',
+        )
+    })
 }
 
 function checkActions(w: Workflow, report: Report): void {
@@ -259,6 +281,7 @@ function checkWorkflow(
   }
   checkGraph(w, report)
   checkActions(w, report)
+  checkCallbacks(w, report)
   // A queued workflow runs after an incoming one, whose data the call still carries.
   checkData(w, report, endpoints, w.trigger === 'queued' ? requestsAnywhere : new Set())
   // A queued workflow runs after an incoming one, whose collected fields the call still carries.

@@ -63,6 +63,9 @@ t.test('Callback when busy: the queued workflow runs after 60 s of waiting', asy
     sms.sms.map((s) => s.to),
     ['+821055556666'],
   )
+  const callback = await run('callback-when-busy', MONDAY_10, { keys: ['4', '1'], queueWaitSeconds: 120 })
+  t.match(callback, { outcome: 'callback', inbox: null, steps: ['A', 'offer', 'call-back'] }, 'a callback in its place')
+  t.same(callback.callback, { id: 'cb-sim-0001', number: '+821012345678', team: 'support' })
   const impatient = await run('callback-when-busy', MONDAY_10, { queueWaitSeconds: 30 })
   t.match(impatient, { outcome: 'missed', inbox: { reason: 'queue_abandoned' }, steps: ['A'] }, 'gone before 60 s')
   // Nobody is free at the first ring nor at the eleven retries (every 5 s) before the 60 s mark.

@@ -89,10 +89,22 @@ t.test('recipe callback-when-busy: the queue and the queued workflow, each repla
     'A offer callback ⇒ missed | --keys 2,0100000000# --connect none --queue-wait 61',
     'A offer callback keep-waiting ⇒ missed | --keys 2,_,_ --connect none --queue-wait 61',
     'A offer keep-waiting ⇒ missed | --keys 3 --connect none --queue-wait 61',
+    // The callback's read-back: 1 confirms; no key twice (repeat 2) is no confirmation, so otherwise.
+    'A offer call-back ⇒ callback | --keys 4,1 --connect none --queue-wait 61',
+    'A offer call-back keep-waiting ⇒ missed | --keys 4,_,_ --connect none --queue-wait 61',
   ])
   t.same(
     out.paths.map((p) => p.inbox),
-    [null, 'queue_abandoned', 'voicemail', 'workflow_hangup', 'queue_abandoned', 'queue_abandoned'],
+    [
+      null,
+      'queue_abandoned',
+      'voicemail',
+      'workflow_hangup',
+      'queue_abandoned',
+      'queue_abandoned',
+      null,
+      'queue_abandoned',
+    ],
   )
   await replayEach(t, out.paths)
 })

@@ -33,7 +33,9 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
     'select',
     { name: 'reason' },
     h('option', { value: '' }, t('anyReason')),
-    ['queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost'].map((r) => h('option', { value: r }, word(r))),
+    ['queue_abandoned', 'workflow_hangup', 'voicemail', 'router_lost', 'callback_failed'].map((r) =>
+      h('option', { value: r }, word(r)),
+    ),
   )
   const since = h('input', { name: 'since', type: 'date' })
   const until = h('input', { name: 'until', type: 'date' })

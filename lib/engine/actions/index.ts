@@ -3,6 +3,7 @@ import type { Action } from '../../workflow/schema.js'
 import type { ActionContext, Next } from '../context.js'
 import { assign, unassign } from './assign.js'
 import { branch } from './branch.js'
+import { callback } from './callback.js'
 import { collect } from './collect.js'
 import { connect } from './connect.js'
 import { hangup } from './hangup.js'
@@ -26,6 +27,7 @@ export async function runAction(action: Action, ctx: ActionContext): Promise<Nex
   if ('sms' in action) return sms(action.sms, ctx)
   if ('tag' in action) return tag(action.tag, ctx)
   if ('http' in action) return http(action.http, ctx)
+  if ('callback' in action) return callback(action.callback, ctx)
   ctx.emit({ type: 'goto', step: ctx.step, goto: action.goto })
   return { goto: action.goto }
 }
