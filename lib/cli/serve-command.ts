@@ -245,6 +245,7 @@ async function storeRouting(opts: Options, config: Config, log: Logger, metrics?
       spoolDir,
       log,
       leaseSeconds: config.leaseSeconds,
+      holdsCallbacks: config.callbackDial !== undefined,
       retryDelaySeconds: config.retryDelaySeconds,
       unreachableSeconds: config.unreachableSeconds,
       onNotice: (notice) => {

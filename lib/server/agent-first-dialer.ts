@@ -37,6 +37,8 @@ export type AgentFirstDialerOptions = {
 }
 
 const E164 = /^\+[1-9][0-9]{5,14}$/
+/** How long the agent's channel may take to hang up once told to. */
+const HANGUP_WAIT_MS = 5000
 /** Agent names as the dial string takes them (lib/esl/dial-string.ts). */
 const CUSTOMER = 'customer'
 
@@ -121,6 +123,8 @@ export class EslAgentFirstDialer implements AgentFirstDialer {
     try {
       return await this.#talk(callback, attempt.agent, leg, counted)
     } finally {
+      // The agent is given back only once the channel is gone: offered on at once, the phone would still be in use.
+      await withTimeout(leg.session.ended, HANGUP_WAIT_MS)
       leg.done()
     }
   }

@@ -114,11 +114,15 @@ export async function startCallbackServing(
     onError: (what, id, err) =>
       log.error({ callback: id, err: err instanceof Error ? err.message : String(err) }, `callback: ${what} failed`),
   })
+  // A callback taken here is served at once: a sync reads it as stored (its place, its priority).
+  const onTaken = () => void runner.sync()
+  world.on('callback', onTaken)
   await runner.start()
   log.info({ router: world.routerId }, 'serving callbacks')
   return {
     runner,
     close: async () => {
+      world.off('callback', onTaken)
       await runner.close()
       link.close()
     },

@@ -33,6 +33,8 @@ export type CallbackRequest = {
   retrySeconds: number
   /** Callbacks open (waiting or being served) for that team or agent beyond which no more are taken. */
   limit?: number
+  /** `router` serves callbacks and holds this one; false: nobody holds it until a router that serves them adopts it. */
+  hold?: boolean
 }
 
 export type CallbackRequested =
@@ -47,7 +49,7 @@ export async function requestCallback(db: Pick<Db, 'execute'>, r: CallbackReques
     sql`select o_status as status, o_requested_at as "requestedAt", o_open as open from ivr_callback_request(
       ${r.id}, ${r.callId}, ${r.router}, ${team}, ${agent}, ${r.priority}::int,
       ${r.number}, ${r.caller}, ${r.dialed}, ${JSON.stringify(r.fields)}::jsonb,
-      ${r.maxAttempts}::int, ${r.retrySeconds}::int, ${r.limit ?? null}::int)`,
+      ${r.maxAttempts}::int, ${r.retrySeconds}::int, ${r.limit ?? null}::int, ${r.hold ?? true})`,
   )
   if (!row) throw new Error('ivr_callback_request returned nothing')
   return row.status === 'full'

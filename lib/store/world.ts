@@ -67,6 +67,11 @@ export type StoreWorldOptions = {
   retryDelaySeconds?: number
   /** After a ring that could not reach the agent at all. Default 60. */
   unreachableSeconds?: number
+  /**
+   * This router serves callbacks (`serve --callback-dial`): the ones it takes are its own at once. Otherwise they
+   * wait, held by nobody, until a router that serves them adopts them.
+   */
+  holdsCallbacks?: boolean
   /** This router in `queue_entries.router` and `routers` (`queue list`). Default HOST:PID. */
   routerId?: string
   /**
@@ -148,6 +153,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
   readonly distributor: Distributor
   readonly #ledger: StoreLedger
   readonly #routerId: string
+  readonly #holdsCallbacks: boolean
   readonly #starts: CallStarts
   readonly #steps: CallSteps
   /** Starts still being written, by call: the call's record waits for its start. */
@@ -173,6 +179,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     this.#log = options.log ?? silent
     this.#lease = options.leaseSeconds ?? 60
     this.#routerId = options.routerId ?? `${hostname()}:${process.pid}`
+    this.#holdsCallbacks = options.holdsCallbacks ?? false
     const sweepMs = options.sweepMs ?? 1000
     this.#starts = new CallStarts(store.db, this.#routerId)
     this.#steps = new CallSteps(store.db, (err) =>
@@ -319,11 +326,6 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
     }
   }
 
-  /** This router in `routers`, `queue_entries.router` and `callbacks.router`. */
-  get routerId(): string {
-    return this.#routerId
-  }
-
   seat(call: { id: string; caller: string }): Seat {
     return this.distributor.seat(call)
   }
@@ -396,6 +398,7 @@ export class StoreWorld extends EventEmitter<StoreWorldEvents> implements World 
           maxAttempts: ask.attempts,
           retrySeconds: ask.retrySeconds,
           ...(ask.limit !== undefined ? { limit: ask.limit } : {}),
+          hold: this.#holdsCallbacks,
         }),
       ),
     )

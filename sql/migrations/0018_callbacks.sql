@@ -30,11 +30,12 @@ CREATE INDEX "callbacks_open_idx" ON "callbacks" USING btree ("team","requested_
 -- A caller asks to be called back (lib/store/callbacks.ts): under the distributor's lock, so the per-line limit
 -- holds across routers. Over the limit (p_limit, callbacks waiting or being served for that team or agent): 'full'
 -- and nothing changes. Otherwise the caller's place (arrival and priority, when it waits in that same line) passes
--- to the callback, held by p_router and paused (waiting = false) until that router's callbacks ask for an agent.
+-- to the callback, paused (waiting = false) until the router serving it asks for an agent: p_router when it
+-- serves callbacks (p_hold), else nobody yet (a router that serves them adopts it).
 create or replace function ivr_callback_request(
   p_id text, p_call text, p_router text, p_team text, p_agent text, p_priority int,
   p_number text, p_caller text, p_dialed text, p_fields jsonb,
-  p_max_attempts int, p_retry_seconds int, p_limit int
+  p_max_attempts int, p_retry_seconds int, p_limit int, p_hold boolean
 ) returns table(o_status text, o_requested_at timestamptz, o_open int)
 language plpgsql as $$
 declare
@@ -59,7 +60,7 @@ begin
   insert into callbacks (id, call_id, team, agent, number, dialed, caller, fields, priority, requested_at,
     max_attempts, retry_seconds, router)
   values (p_id, p_call, p_team, p_agent, p_number, p_dialed, p_caller, coalesce(p_fields, '{}'::jsonb), v_priority,
-    v_since, p_max_attempts, p_retry_seconds, p_router);
+    v_since, p_max_attempts, p_retry_seconds, case when p_hold then p_router end);
   insert into queue_entries (call_id, team, agent, caller, router, priority, enqueued_at, waiting, queued, callback)
   values (p_id, p_team, p_agent, p_number, p_router, v_priority, v_since, false, true, true);
   return query select 'waiting'::text, v_since, v_open + 1;

@@ -2,19 +2,24 @@
  * Callbacks over real sockets, on the store: a queued caller presses 1 in the queued workflow, confirms its number,
  * hears the message and the call ends with outcome `callback`; the callback holds the caller's place in line, ahead
  * of a caller who came later, after the caller's own seat is gone. A team whose callbacks are full sends the
- * caller to `otherwise`. The router's clock runs ten times fast (the queued workflow's wait).
+ * caller to `otherwise`. With the router serving callbacks, the callback is served (agent first, then the customer)
+ * before the live caller who came later. The router's clock runs ten times fast (the queued workflow's wait).
  */
 import { once } from 'node:events'
 import { sql } from 'drizzle-orm'
 import t, { type Test } from 'tap'
 import type { CallRecord } from '../../lib/engine/record.js'
 import type { Clock } from '../../lib/engine/world.js'
+import { pino } from 'pino'
 import { Media } from '../../lib/esl/media.js'
+import { startCallbackServing } from '../../lib/server/callback-serving.js'
+import { OriginatedLegs } from '../../lib/server/originated-legs.js'
+import { setAgentStatus } from '../../lib/store/agents.js'
 import { rows, type Store } from '../../lib/store/db.js'
 import { getCallback, listCallbacks, requestCallback } from '../../lib/store/callbacks.js'
 import { listQueue } from '../../lib/store/queue.js'
 import type { StoreWorld, TakenCallback } from '../../lib/store/world.js'
-import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
+import { FakeFreeSwitch, FakeInboundSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { DEFAULT_CALLBACK_MESSAGE } from '../../lib/workflow/schema.js'
 import { dbKind, testStore } from '../helpers/db.js'
 import { serveWith } from '../helpers/serve.js'
@@ -29,8 +34,9 @@ const fast: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason)
-      const timer = setTimeout(resolve, ms / SPEED)
-      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true })
+      const onAbort = () => (clearTimeout(timer), reject(signal!.reason))
+      const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms / SPEED)
+      signal?.addEventListener('abort', onAbort, { once: true })
     }),
 }
 
@@ -198,4 +204,70 @@ t.test(`a team whose callbacks are full sends the caller to otherwise (${dbKind}
     ['cb-earlier'],
     'no callback taken',
   )
+})
+
+t.test(`the callback is served before the live caller who came later (${dbKind})`, async (t) => {
+  const store = await testStore(t)
+  await applyYaml(store, docs())
+  const customer = 'sofia/gateway/carrier/+821011112222'
+  // One switch for the callers, the agent's phone and the customer's, with its inbound socket for the originate.
+  const fs = new FakeFreeSwitch({
+    seed: 17,
+    phones: { 'user/1001@pbx': { ringMs: 200, talkMs: 2000 }, [customer]: { ringMs: 300, talkMs: 1000 } },
+  })
+  const inbound = new FakeInboundSwitch({ switch: fs })
+  const { port } = await inbound.listen()
+  t.teardown(() => inbound.close())
+  const world = await openWorld(t, store, { clock: fast, holdsCallbacks: true })
+  const legs = new OriginatedLegs()
+  const media = new Media({
+    kind: 'render',
+    renderer: { render: async (text) => `/var/tts/${Buffer.from(text).toString('hex')}.wav` },
+  })
+  const call = {
+    media,
+    region: 'KR',
+    holdMusic: 'local_stream://moh',
+    recordingsDir: '/tmp/ivr-router-test-recordings',
+    minRecordingSeconds: 2,
+  }
+  const s = await serveWith({ world, resolve: (facts) => world.resolve(facts), legs, call })
+  t.teardown(s.close)
+  const serving = await startCallbackServing({
+    world,
+    db: store.db,
+    legs,
+    freeswitch: { host: '127.0.0.1', port, password: 'ClueCon', timeoutMs: 5000 },
+    socket: { host: '127.0.0.1', port: s.port },
+    customerDial: 'sofia/gateway/carrier/%s',
+    customerRingSeconds: 30,
+    call,
+    log: pino({ level: 'silent' }),
+  })
+  t.teardown(() => serving.close())
+  const queued = waitingCount(world)
+  const taken = once(world, 'callback') as Promise<[TakenCallback]>
+
+  const asks = fs.call({ port: s.port, channel: { callerNumber: ASKS }, script: { keys: ['1', '1'] } })
+  await queued(1)
+  const stays = fs.call({ port: s.port, channel: { callerNumber: STAYS }, script: {} })
+  await queued(2)
+  const [callback] = await taken
+  await asks.result
+  // bob comes back: the head of desk's line is the callback, with the place its caller had.
+  const connected = new Promise<void>((resolve) =>
+    fs.phones.on('answer', (leg) => leg.target === customer && resolve()),
+  )
+  await setAgentStatus(store, 'bob', 'available')
+  await connected
+  const live = await stays.result
+  t.same(
+    fs.phones.legs.map((l) => l.target),
+    ['user/1001@pbx', customer, 'user/1001@pbx'],
+    'bob rang for the callback first, then the customer; the live caller after them',
+  )
+  t.match(live.apps.filter((a) => a.name === 'bridge').length, 1, 'the live caller was connected to bob then')
+  await serving.runner.idle()
+  t.match(await getCallback(store.db, callback.id), { status: 'served', attempts: 1, agentServed: 'bob' })
+  t.equal(fs.phones.doubleBooked.length, 0)
 })

@@ -114,6 +114,8 @@ export class Channel {
   /** `Channel-HIT-Dialplan`: false on an originated leg until it runs an application (trace inbound_originate). */
   hitDialplan = true
   hangupCause: string | undefined
+  /** Told when the channel hangs up (an originated agent's phone is free again then, not when its socket closes). */
+  onHangup: (() => void) | undefined
   /** The bridged (or last bridged) leg; FreeSWITCH keeps reporting it on every later event. */
   otherLeg: Profile | undefined
   /** The variables of the legs a bridge created (`{…}` and `[…]` of the dial string), by leg uuid, for `uuid_getvar`. */

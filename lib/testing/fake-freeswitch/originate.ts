@@ -160,10 +160,15 @@ export class Originations {
     }
     if (phoneLeg) phones!.answered(phoneLeg)
     markAnswered(host, a, b)
+    let ended = false
     const hungUp = () => {
+      if (ended) return
+      ended = true
       this.#live.delete(a.uuid)
       if (phoneLeg) phones!.ended(phoneLeg, 'NONE')
     }
+    // The agent's phone is free once the channel hangs up, though its socket session may linger a while.
+    a.onHangup = hungUp
     const talkMs = behaviour?.talkMs ?? 1000
     if (args.app?.name === 'socket') this.#socket(a, b, args.app.args, talkMs, hungUp)
     else this.#park(a, b, args, talkMs, kill, hungUp)

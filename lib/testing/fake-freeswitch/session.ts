@@ -123,6 +123,7 @@ export class Session {
     this.hangupBy = by
     this.#hangupAt = Infinity
     this.host.fire('CHANNEL_HANGUP', { verbose: true })
+    channel.onHangup?.()
     this.#wakeUp()
   }
 
