@@ -28,8 +28,13 @@ export type HeldCallback = {
   nextAttemptAt: number | null
 }
 
+/** How an offer of a callback ended, as the book records it. */
 export type AttemptEnd =
-  { outcome: 'served'; agent: string } | { outcome: 'unreached'; cause: string } | { outcome: 'unserved' }
+  | { outcome: 'served'; agent: string; talkSeconds: number }
+  /** The customer did not answer (or was busy): another attempt after the interval, unless they are used up. */
+  | { outcome: 'unreached'; cause: string; agent: string }
+  /** No agent took it (nobody answered, or the agent hung up before the customer was called): waiting again now. */
+  | { outcome: 'unserved'; agents: string[]; cause?: string }
 
 /** The store's callbacks as this router sees them (lib/store/callbacks.ts). */
 export interface CallbackBook {
@@ -185,7 +190,11 @@ export class CallbackRunner {
         const result = await dialer.serve(callback, offer, () => book.count(callback.id))
         if (result.agent === 'unanswered') {
           rung = [...rung, ...offer.targets.map((t) => t.agent)]
-          await book.end(callback.id, { outcome: 'unserved' })
+          await book.end(callback.id, {
+            outcome: 'unserved',
+            agents: offer.targets.map((t) => t.agent),
+            ...('cause' in result.end && result.end.cause !== undefined ? { cause: result.end.cause } : {}),
+          })
           this.options.onAttempt?.(callback.id, 'unserved')
           const after: After = { ask: 'queue', exclude: rung, ...want }
           await seat.finish(result.end, after)
@@ -201,13 +210,13 @@ export class CallbackRunner {
         if (result.customer === 'answered') {
           // Served before the place goes: a router dying in between leaves an ended callback, whose place the
           // sweep drops, rather than a place without its callback's state.
-          await book.end(callback.id, { outcome: 'served', agent: result.name })
+          await book.end(callback.id, { outcome: 'served', agent: result.name, talkSeconds: result.talkSeconds })
           this.options.onAttempt?.(callback.id, 'served')
           await seat.finish({ outcome: 'answered', agent: result.name, talkSeconds: result.talkSeconds }, 'leave')
           left = true
           return
         }
-        const now = await book.end(callback.id, { outcome: 'unreached', cause: result.cause })
+        const now = await book.end(callback.id, { outcome: 'unreached', cause: result.cause, agent: result.name })
         this.options.onAttempt?.(callback.id, now && 'ended' in now ? 'failed' : 'unreached')
         const talked: RingEnd = { outcome: 'answered', agent: result.name, talkSeconds: result.agentSeconds }
         if (now && 'waiting' in now) {

@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm'
 import type { AttemptEnd } from '../routing/callback-runner.js'
 import { rows, type Db } from './db.js'
-import type { CALLBACK_STATUSES } from './schema.js'
+import type { CALLBACK_STATUSES, CallbackAttempt } from './schema.js'
 
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number]
 
@@ -111,6 +111,8 @@ export type CallbackRow = {
   lastCause: string | null
   endedAt: Date | null
   cancelledBy: string | null
+  /** Each offer's end, in order. */
+  attemptsLog: CallbackAttempt[]
 }
 
 type Raw = Omit<CallbackRow, 'requestedAt' | 'nextAttemptAt' | 'endedAt'> & {
@@ -122,7 +124,7 @@ type Raw = Omit<CallbackRow, 'requestedAt' | 'nextAttemptAt' | 'endedAt'> & {
 const COLUMNS = sql`id, call_id as "callId", team, agent, number, caller, dialed, fields, priority,
   requested_at as "requestedAt", status, attempts, max_attempts as "maxAttempts", retry_seconds as "retrySeconds",
   next_attempt_at as "nextAttemptAt", router, agent_served as "agentServed", last_cause as "lastCause",
-  ended_at as "endedAt", cancelled_by as "cancelledBy"`
+  ended_at as "endedAt", cancelled_by as "cancelledBy", attempts_log as "attemptsLog"`
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v))
 const typed = (r: Raw): CallbackRow => ({
@@ -201,9 +203,12 @@ export async function countAttempt(db: Pick<Db, 'execute'>, id: string, router: 
 }
 
 /**
- * Ends what `router` began: served; waiting again (at once, or `retry_seconds` from now after an unreached
- * customer); or failed once the attempts are used up. The callback as it is now, or undefined when `router` no
- * longer held it. Its place in line is the distributor's to give up (the ledger's `leave`), or the sweep's.
+ * Ends what `router` began, noting it in the callback's log: served; waiting again (at once, or `retry_seconds`
+ * from now after an unreached customer); or failed once the attempts are used up. A callback that ended gets its
+ * own record in the same statement (`calls` under its id: outcome `connected` or `callback_failed`, the log as
+ * its events after one naming the call that asked, and for a failure an inbox row, reason `callback_failed`),
+ * so it is never lost between the two. The callback as it is now, or undefined when `router` no longer held it.
+ * Its place in line is the distributor's to give up (the ledger's `leave`), or the sweep's.
  */
 export async function endAttempt(
   db: Pick<Db, 'execute'>,
@@ -211,19 +216,66 @@ export async function endAttempt(
   router: string,
   end: AttemptEnd,
 ): Promise<CallbackRow | undefined> {
-  const mine = sql`where id = ${id} and router = ${router} and status = 'serving' returning ${COLUMNS}`
-  const [row] = await rows<Raw>(
-    db,
+  const entry: CallbackAttempt = {
+    at: Date.now(),
+    router,
+    outcome: end.outcome,
+    ...(end.outcome === 'unserved'
+      ? { ...(end.agents.length ? { agent: end.agents.join(',') } : {}), ...(end.cause ? { cause: end.cause } : {}) }
+      : end.outcome === 'served'
+        ? { agent: end.agent }
+        : { agent: end.agent, cause: end.cause }),
+  }
+  const log = sql`attempts_log = attempts_log || ${JSON.stringify([entry])}::jsonb`
+  const mine = sql`where id = ${id} and router = ${router} and status = 'serving' returning *`
+  const update =
     end.outcome === 'served'
-      ? sql`update callbacks set status = 'served', agent_served = ${end.agent}, ended_at = now(), router = null ${mine}`
+      ? sql`update callbacks set status = 'served', agent_served = ${end.agent}, ended_at = now(), router = null, ${log}
+            ${mine}`
       : end.outcome === 'unserved'
-        ? sql`update callbacks set status = 'waiting' ${mine}`
-        : sql`update callbacks set last_cause = ${end.cause},
+        ? sql`update callbacks set status = 'waiting', ${log} ${mine}`
+        : sql`update callbacks set last_cause = ${end.cause}, ${log},
               status = case when attempts >= max_attempts then 'failed' else 'waiting' end,
               next_attempt_at = case when attempts >= max_attempts then null
                                      else now() + make_interval(secs => retry_seconds) end,
               ended_at = case when attempts >= max_attempts then now() end,
-              router = case when attempts >= max_attempts then null else router end ${mine}`,
+              router = case when attempts >= max_attempts then null else router end ${mine}`
+  const talk = end.outcome === 'served' ? end.talkSeconds : 0
+  const lastAgent = end.outcome === 'unserved' ? null : end.agent
+  const [row] = await rows<Raw>(
+    db,
+    sql`with u as (${update}),
+        c as (
+          insert into calls (id, caller, caller_name, dialed, workflow, started_at, answered_at, ended_at, outcome,
+                             inbox_reason, team, agent, fields, queue_seconds, talk_seconds)
+          select u.id, u.number, '', u.dialed, 'callback', u.created_at,
+                 case when u.status = 'served' then u.ended_at - make_interval(secs => ${talk}::float8) end,
+                 u.ended_at, case when u.status = 'served' then 'connected' else 'callback_failed' end,
+                 case when u.status = 'failed' then 'callback_failed' end, u.team,
+                 coalesce(u.agent_served, ${lastAgent}::text), u.fields,
+                 extract(epoch from u.ended_at - u.requested_at)::float8, ${talk}::float8
+          from u where u.status in ('served', 'failed')
+          on conflict (id) do nothing
+          returning id, started_at
+        ),
+        e as (
+          insert into call_events (call_id, seq, at_ms, type, data)
+          select c.id, 0, 0, 'callback', jsonb_build_object('of', u.call_id, 'number', u.number,
+                   'requestedAt', floor(extract(epoch from u.requested_at) * 1000)::bigint)
+          from c, u
+          union all
+          select c.id, x.n::int, greatest(0, least(2147483647,
+                   (x.a->>'at')::bigint - floor(extract(epoch from c.started_at) * 1000)::bigint))::int,
+                 'callback-attempt', x.a - 'at'
+          from c, u, jsonb_array_elements(u.attempts_log) with ordinality as x(a, n)
+        ),
+        i as (
+          insert into inbox (call_id, reason, caller, dialed, team, fields, wait_seconds, created_at)
+          select c.id, 'callback_failed', u.number, u.dialed, u.team, u.fields,
+                 extract(epoch from u.ended_at - u.requested_at)::float8, u.ended_at
+          from c, u where u.status = 'failed'
+        )
+        select ${COLUMNS} from u`,
   )
   return row && typed(row)
 }

@@ -315,6 +315,15 @@ export const OUTCOMES = [
  */
 export const CALLBACK_STATUSES = ['waiting', 'serving', 'served', 'failed', 'cancelled'] as const
 
+/** One offer of a callback, as its record's events show it (ms epoch). */
+export type CallbackAttempt = {
+  at: number
+  router: string
+  outcome: 'served' | 'unreached' | 'unserved' | 'lost'
+  agent?: string
+  cause?: string
+}
+
 /**
  * Callbacks: a caller who asked to be called back instead of waiting on the line. Each keeps the caller's place
  * (arrival and priority) in the line of `queue_entries` under its own id while it waits; any router may hold it,
@@ -354,6 +363,11 @@ export const callbacks = pgTable(
     endedAt: at('ended_at'),
     /** Who cancelled it: a console user's name, or `cli:<os user>`. */
     cancelledBy: text('cancelled_by'),
+    /**
+     * Each offer's end as it happened ({at, router, outcome, agent?, cause?}): the events of the callback's own
+     * record (`calls`, same id) written when it is served or fails, whichever routers made the attempts.
+     */
+    attemptsLog: jsonb('attempts_log').$type<CallbackAttempt[]>().notNull().default([]),
     createdAt: created(),
   },
   (t) => [

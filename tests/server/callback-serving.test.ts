@@ -150,7 +150,8 @@ t.test('served: agent first, whisper, then the customer bridged from the agent�
   })
   runner.serve(callbacks.add('cb-1', 3))
   await runner.idle()
-  t.same(callbacks.ends, [{ outcome: 'served', agent: 'a1' }])
+  t.match(callbacks.ends, [{ outcome: 'served', agent: 'a1', talkSeconds: Number }])
+  t.equal(callbacks.ends.length, 1)
   t.match(callbacks.kept.get('cb-1'), { status: 'served', attempts: 1 })
   t.same(whispers, ['콜백 +821012345678 주문 1042'], 'the agent heard who and why')
   const legs = fs.phones.legs.map((l) => l.target)
@@ -171,7 +172,11 @@ t.test('a busy agent is given back and the next rung; the attempt counts once', 
     ['user/a1@pbx', 'user/a2@pbx', CUSTOMER],
   )
   t.equal(fs.phones.legs[0]!.cause, 'USER_BUSY')
-  t.same(callbacks.ends, [{ outcome: 'unserved' }, { outcome: 'served', agent: 'a2' }])
+  t.match(callbacks.ends, [
+    { outcome: 'unserved', agents: ['a1'], cause: 'USER_BUSY' },
+    { outcome: 'served', agent: 'a2' },
+  ])
+  t.equal(callbacks.ends.length, 2)
   t.match(callbacks.kept.get('cb-2'), { status: 'served', attempts: 1 })
 })
 

@@ -129,9 +129,31 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
     t.equal(await countAttempt(store.db, 'cb-early', 'router-2'), false)
     t.equal(await countAttempt(store.db, 'cb-early', 'router-1'), true, 'the agent answered: the customer is called')
     await callback.finish({ outcome: 'answered', agent: 'd1', talkSeconds: 30 }, 'leave')
-    const served = await endAttempt(store.db, 'cb-early', 'router-1', { outcome: 'served', agent: 'd1' })
+    const served = await endAttempt(store.db, 'cb-early', 'router-1', {
+      outcome: 'served',
+      agent: 'd1',
+      talkSeconds: 30,
+    })
     t.match(served, { status: 'served', agentServed: 'd1', attempts: 1, router: null })
     t.ok(served?.endedAt, 'ended')
+    const [record] = await rows<{ outcome: string; caller: string; agent: string; workflow: string; inbox: number }>(
+      store.db,
+      sql`select outcome, caller, agent, workflow, (select count(*)::int from inbox where call_id = c.id) as inbox
+          from calls c where id = 'cb-early'`,
+    )
+    t.same(
+      record,
+      { outcome: 'connected', caller: '+821012345678', agent: 'd1', workflow: 'callback', inbox: 0 },
+      'its own record: connected',
+    )
+    const events = await rows<{ type: string; data: Record<string, unknown> }>(
+      store.db,
+      sql`select type, data from call_events where call_id = 'cb-early' order by seq`,
+    )
+    t.match(events, [
+      { type: 'callback', data: { of: 'call-early', number: '+821012345678' } },
+      { type: 'callback-attempt', data: { outcome: 'served', agent: 'd1', router: 'router-1' } },
+    ])
     await late.leave()
   })
 
@@ -186,9 +208,10 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
     t.ok(x!.length === 0 || y!.length === 0, 'one router took both (the first under the lock)')
     const served = await getCallback(store.db, 'cb-d2')
     t.match(served, { status: 'waiting', attempts: 1, router: winner }, 'the attempt under way counts; it waits again')
+    t.match(served!.attemptsLog, [{ outcome: 'lost', router: 'router-doomed' }], 'its log says it was lost')
     t.equal(await beginAttempt(store.db, 'cb-d2', 'router-doomed'), false, 'the old router may not call again')
     t.equal(
-      await endAttempt(store.db, 'cb-d2', 'router-doomed', { outcome: 'served', agent: 'd1' }),
+      await endAttempt(store.db, 'cb-d2', 'router-doomed', { outcome: 'served', agent: 'd1', talkSeconds: 30 }),
       undefined,
       'nor end what it no longer holds',
     )
@@ -236,18 +259,47 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
     async (t) => {
       await requestCallback(store.db, ask({ id: 'cb-r', callId: 'call-r', maxAttempts: 2, retrySeconds: 120 }))
       t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
-      const unserved = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unserved' })
+      const unserved = await endAttempt(store.db, 'cb-r', 'router-1', {
+        outcome: 'unserved',
+        agents: ['d1'],
+        cause: 'NO_ANSWER',
+      })
       t.match(unserved, { status: 'waiting', attempts: 0, nextAttemptAt: null }, 'waiting again at once')
       t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
       t.equal(await countAttempt(store.db, 'cb-r', 'router-1'), true)
-      const again = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'NO_ANSWER' })
+      const again = await endAttempt(store.db, 'cb-r', 'router-1', {
+        outcome: 'unreached',
+        cause: 'NO_ANSWER',
+        agent: 'd1',
+      })
       t.match(again, { status: 'waiting', attempts: 1, lastCause: 'NO_ANSWER', router: 'router-1', endedAt: null })
       const wait = (again!.nextAttemptAt!.getTime() - Date.now()) / 1000
       t.ok(wait > 100 && wait <= 120, `next attempt in about 120 s (${wait})`)
       t.equal(await beginAttempt(store.db, 'cb-r', 'router-1'), true)
       t.equal(await countAttempt(store.db, 'cb-r', 'router-1'), true)
-      const failed = await endAttempt(store.db, 'cb-r', 'router-1', { outcome: 'unreached', cause: 'USER_BUSY' })
+      const failed = await endAttempt(store.db, 'cb-r', 'router-1', {
+        outcome: 'unreached',
+        cause: 'USER_BUSY',
+        agent: 'd1',
+      })
       t.match(failed, { status: 'failed', attempts: 2, lastCause: 'USER_BUSY', router: null, nextAttemptAt: null })
+      t.same(
+        failed!.attemptsLog.map((a) => [a.outcome, a.cause]),
+        [
+          ['unserved', 'NO_ANSWER'],
+          ['unreached', 'NO_ANSWER'],
+          ['unreached', 'USER_BUSY'],
+        ],
+      )
+      const [inbox] = await rows<{ reason: string; caller: string; outcome: string }>(
+        store.db,
+        sql`select i.reason, i.caller, c.outcome from inbox i join calls c on c.id = i.call_id where i.call_id = 'cb-r'`,
+      )
+      t.same(
+        inbox,
+        { reason: 'callback_failed', caller: '+821012345678', outcome: 'callback_failed' },
+        'failed: its record and an inbox row for a person to follow up',
+      )
       t.ok(failed?.endedAt)
       await r1.sweep()
       t.same(
