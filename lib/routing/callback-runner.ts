@@ -83,7 +83,7 @@ export type CallbackRunnerOptions = {
 
 export class CallbackRunner {
   /** The callbacks being served by this process, by id. */
-  readonly #running = new Map<string, Promise<void>>()
+  readonly #running = new Map<string, { done: Promise<void>; drop: AbortController }>()
   readonly #stop = new AbortController()
 
   constructor(
@@ -97,7 +97,10 @@ export class CallbackRunner {
     void this.#every()
   }
 
-  /** Starts serving every callback this router holds that it is not serving yet. */
+  /**
+   * Starts serving every callback this router holds that it is not serving yet, and lets go of the ones it no
+   * longer holds (cancelled, ended elsewhere, adopted by another router) once their waits end.
+   */
   async sync(): Promise<void> {
     let held: HeldCallback[]
     try {
@@ -106,23 +109,26 @@ export class CallbackRunner {
       this.options.onError?.('held', undefined, err)
       return
     }
+    const ids = new Set(held.map((cb) => cb.id))
+    for (const [id, run] of this.#running) if (!ids.has(id)) run.drop.abort(new Error('not held'))
     for (const cb of held) this.serve(cb)
   }
 
   /** Serves a callback (one asked on this router starts at once); nothing when it is served already. */
   serve(callback: HeldCallback): void {
     if (this.#running.has(callback.id) || this.#stop.signal.aborted) return
-    const run = this.#run(callback)
+    const drop = new AbortController()
+    const done = this.#run(callback, drop.signal)
       .catch((err: unknown) => {
-        if (!this.#stop.signal.aborted) this.options.onError?.('serve', callback.id, err)
+        if (!this.#stop.signal.aborted && !drop.signal.aborted) this.options.onError?.('serve', callback.id, err)
       })
       .finally(() => this.#running.delete(callback.id))
-    this.#running.set(callback.id, run)
+    this.#running.set(callback.id, { done, drop })
   }
 
   /** Resolves once nothing is being served (tests; the runner goes on with callbacks that come later). */
   async idle(): Promise<void> {
-    while (this.#running.size) await Promise.all([...this.#running.values()])
+    while (this.#running.size) await Promise.all([...this.#running.values()].map((r) => r.done))
   }
 
   /** Ids being served now. */
@@ -133,7 +139,7 @@ export class CallbackRunner {
   /** Stops every wait; the callbacks stay in the store for this router's next start or another's adoption. */
   async close(): Promise<void> {
     this.#stop.abort(new Error('closed'))
-    await Promise.all(this.#running.values())
+    await Promise.all([...this.#running.values()].map((r) => r.done))
   }
 
   async #every(): Promise<void> {
@@ -148,9 +154,9 @@ export class CallbackRunner {
     }
   }
 
-  async #run(first: HeldCallback): Promise<void> {
+  async #run(first: HeldCallback, dropped: AbortSignal): Promise<void> {
     const { clock, book, dialer } = this.options
-    const signal = this.#stop.signal
+    const signal = AbortSignal.any([this.#stop.signal, dropped])
     const seat: Seat = this.distributor.seat({ id: first.id, caller: first.number })
     let callback = first
     const want: Want = { forWhom: callback.forWhom, priority: callback.priority }
@@ -231,8 +237,9 @@ export class CallbackRunner {
       }
     } finally {
       // Stopping (or a failure) keeps the place for this router's next start or another router's adoption; an
-      // agent offered meanwhile goes back.
-      if (!left) await seat.pause().catch(() => {})
+      // agent offered meanwhile goes back. A callback no longer held is not this router's to touch.
+      if (!left && dropped.aborted && !this.#stop.signal.aborted) this.distributor.forget(first.id)
+      else if (!left) await seat.pause().catch(() => {})
     }
   }
 }

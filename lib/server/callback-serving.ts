@@ -2,7 +2,7 @@
  * `serve --callback-dial …` on the database: this router serves the callbacks it holds (lib/routing/callback-runner.ts)
  * with the store's book, its distributor, and FreeSWITCH (agents originated over the inbound Event Socket, back
  * through this router's outbound socket: agent-first-dialer.ts). The inbound connection is opened when first
- * needed and again after it failed. A line with a schedule is served only while it is open.
+ * needed and again after it failed. A team's callbacks are served only while its `callback.schedule` is open.
  */
 import type { Logger } from 'pino'
 import type { RingFor } from '../engine/world.js'
@@ -22,8 +22,6 @@ import type { OriginatedLegs } from './originated-legs.js'
 export type CallbackServingOptions = {
   world: StoreWorld
   db: Db
-  /** The schedule a line's callbacks keep to (none: any time). */
-  scheduleFor?(forWhom: RingFor): Schedule | undefined
   legs: OriginatedLegs
   freeswitch: FreeSwitchTarget
   /** This router's outbound socket as FreeSWITCH reaches it. */
@@ -102,7 +100,7 @@ export async function startCallbackServing(
     book,
     dialer,
     syncMs: o.syncMs ?? 5000,
-    closedUntil: (forWhom, at) => closedUntil(o.scheduleFor?.(forWhom), at),
+    closedUntil: (forWhom, at) => closedUntil(scheduleOf(world, forWhom), at),
     onFailed: (cb) => {
       log.warn(
         { callback: cb.id, number: cb.number },
@@ -127,6 +125,12 @@ export async function startCallbackServing(
       link.close()
     },
   }
+}
+
+/** The schedule a team's callbacks keep to (`callback.schedule`); none for an agent's own line. */
+function scheduleOf(world: StoreWorld, forWhom: RingFor): Schedule | undefined {
+  const name = 'team' in forWhom ? world.team(forWhom.team)?.callback?.schedule : undefined
+  return name === undefined ? undefined : world.schedule(name)
 }
 
 /** When the schedule opens next, if it is closed at `at`. */

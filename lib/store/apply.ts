@@ -124,6 +124,7 @@ export function teamValues(t: Team) {
     callbackAttempts: t.callback?.attempts ?? null,
     callbackRetrySeconds: t.callback?.retrySeconds ?? null,
     callbackMaxWaiting: t.callback?.maxWaiting ?? null,
+    callbackSchedule: t.callback?.schedule ?? null,
   }
 }
 
@@ -140,6 +141,7 @@ const TEAM_COLUMNS = {
   callbackAttempts: teams.callbackAttempts,
   callbackRetrySeconds: teams.callbackRetrySeconds,
   callbackMaxWaiting: teams.callbackMaxWaiting,
+  callbackSchedule: teams.callbackSchedule,
 }
 
 async function applyTeam(tx: Tx, t: Team, changed: Set<Change>): Promise<AppliedOther> {

@@ -51,6 +51,7 @@ export type StoredTeam = {
   callbackAttempts: number | null
   callbackRetrySeconds: number | null
   callbackMaxWaiting: number | null
+  callbackSchedule: string | null
 }
 
 /** The team document of a stored team (null columns are absent settings). */
@@ -74,6 +75,7 @@ export function teamDocument(t: StoredTeam): Team {
             attempts: t.callbackAttempts,
             retrySeconds: t.callbackRetrySeconds,
             ...(t.callbackMaxWaiting === null ? {} : { maxWaiting: t.callbackMaxWaiting }),
+            ...(t.callbackSchedule === null ? {} : { schedule: t.callbackSchedule }),
           },
         }),
   } as Team
@@ -83,7 +85,8 @@ export function teamDocument(t: StoredTeam): Team {
 export const TEAM_SELECT = sql`name, title, strategy, ring_seconds as "ringSeconds", wrap_up_seconds as "wrapUpSeconds",
   max_no_answer as "maxNoAnswer", announce_position_seconds as "announcePositionSeconds",
   position_message as "positionMessage", wait_message as "waitMessage", callback_attempts as "callbackAttempts",
-  callback_retry_seconds as "callbackRetrySeconds", callback_max_waiting as "callbackMaxWaiting"`
+  callback_retry_seconds as "callbackRetrySeconds", callback_max_waiting as "callbackMaxWaiting",
+  callback_schedule as "callbackSchedule"`
 
 export async function loadDirectory(db: Db): Promise<StoreDirectory> {
   return db.transaction(

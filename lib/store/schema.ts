@@ -127,6 +127,8 @@ export const teams = pgTable(
     callbackAttempts: integer('callback_attempts'),
     callbackRetrySeconds: integer('callback_retry_seconds'),
     callbackMaxWaiting: integer('callback_max_waiting'),
+    /** The schedule callbacks are served in (null: any time). */
+    callbackSchedule: text('callback_schedule'),
     /** Round-robin: the id of the agent the team offered last. */
     rrCursor: integer('rr_cursor').notNull().default(0),
     /** Callers answered lately, fading by half every ten minutes (lib/routing/recent.ts): the estimated wait. */

@@ -340,6 +340,8 @@ export const Team = z.strictObject({
       retrySeconds: Seconds(0, 86400).default(CALLBACK_DEFAULTS.retrySeconds),
       /** Callbacks open (waiting or being served) for the team beyond which no more are taken. */
       maxWaiting: z.number().int().min(1).max(100000).optional(),
+      /** Callbacks are served only while this schedule is open (the customer is not called back at night). */
+      schedule: Name.optional(),
     })
     .optional(),
 })

@@ -410,6 +410,15 @@ export function validateDocuments(docs: LoadedDocuments, options: ValidateOption
       known.endpoints,
     )
   for (const d of docs.schedules) checkSchedule(d.value, reporter(out, d.source, `schedule ${d.value.name}`))
+  for (const d of docs.teams) {
+    const schedule = d.value.callback?.schedule
+    if (schedule !== undefined && !names.schedules.has(schedule))
+      reporter(out, d.source, `team ${d.value.name}`)(
+        'error',
+        ['callback', 'schedule'],
+        `unknown schedule "${schedule}"`,
+      )
+  }
   for (const d of docs.agents) {
     const report = reporter(out, d.source, `agent ${d.value.name}`)
     d.value.teams.forEach((team, i) => {

@@ -241,3 +241,15 @@ t.test('sync starts what the book holds, once', async (t) => {
     'each served once, by its own agent',
   )
 })
+
+t.test('a callback no longer held (cancelled while it waited) is let go at the next sync', async (t) => {
+  const s = setup(served, { closedUntil: () => START + 86_400_000 })
+  s.runner.serve(s.book.add('cb-9'))
+  await s.clock.drive(s.clock.sleep(1_000))
+  t.same(s.runner.serving(), ['cb-9'])
+  s.book.kept.get('cb-9')!.status = 'cancelled'
+  await s.runner.sync()
+  await s.clock.drive(s.runner.idle())
+  t.same(s.runner.serving(), [])
+  t.same(s.dialer.calls, [], 'nobody rung for it')
+})

@@ -3,7 +3,7 @@
  * servings on one database), FreeSWITCH's simulator ringing the agents' and the customer's phones. A callback
  * held by one router is served by it once, whichever router syncs; a router that stops holding one (killed:
  * it beats no more) leaves it to the other, which adopts it and calls the customer once; the store ends
- * `served` with the agent.
+ * `served` with the agent. Outside its team's callback schedule a callback keeps its place and rings nobody.
  */
 import t, { type Test } from 'tap'
 import { sql } from 'drizzle-orm'
@@ -11,14 +11,25 @@ import { pino } from 'pino'
 import { Media } from '../../lib/esl/media.js'
 import { startCallbackServing } from '../../lib/server/callback-serving.js'
 import { OriginatedLegs } from '../../lib/server/originated-legs.js'
-import { getCallback, requestCallback } from '../../lib/store/callbacks.js'
+import { cancelCallback, getCallback, requestCallback } from '../../lib/store/callbacks.js'
 import { rows, type Store } from '../../lib/store/db.js'
 import { FakeFreeSwitch, FakeInboundSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { dbKind, testStore } from '../helpers/db.js'
 import { serveWith } from '../helpers/serve.js'
 import { applyYaml, openWorld } from '../helpers/store.js'
 
+const TODAY = new Date().toISOString().slice(0, 10)
 const DOCS = `
+kind: schedule
+name: closed-today
+timezone: UTC
+weekly: { mon-sun: ["00:00-24:00"] }
+holidays: ["${TODAY}"]
+---
+kind: team
+name: nights
+callback: { schedule: closed-today }
+---
 kind: team
 name: desk
 strategy: sequential
@@ -26,7 +37,7 @@ strategy: sequential
 kind: agent
 name: d1
 dial: user/d1@pbx
-teams: [desk]
+teams: [desk, nights]
 `
 const CUSTOMER = 'sofia/gateway/carrier/+821012345678'
 const CALL = {
@@ -107,6 +118,36 @@ t.test(`callbacks served by two routers on one database (${dbKind})`, async (t) 
       sql`select count(*)::int as n from queue_entries where call_id = 'cb-a1'`,
     )
     t.equal(place!.n, 0, 'its place is gone')
+  })
+
+  t.test('outside its schedule a callback keeps its place and rings nobody', async (t) => {
+    const before = fs.phones.legs.length
+    await requestCallback(store.db, {
+      id: 'cb-n1',
+      callId: 'call-n1',
+      router: 'router-a',
+      forWhom: { team: 'nights' },
+      priority: 0,
+      number: '+821012345678',
+      caller: '+821012345678',
+      dialed: '+8215880000',
+      fields: {},
+      maxAttempts: 3,
+      retrySeconds: 60,
+    })
+    await a.runner.sync()
+    t.same(a.runner.serving(), ['cb-n1'], 'its router holds it, waiting for the schedule to open')
+    t.equal(fs.phones.legs.length, before, 'no agent rung')
+    t.match(await getCallback(store.db, 'cb-n1'), { status: 'waiting', attempts: 0 })
+    const [place] = await rows<{ waiting: boolean }>(
+      store.db,
+      sql`select waiting from queue_entries where call_id = 'cb-n1'`,
+    )
+    t.same(place, { waiting: false }, 'its place is kept, offered nobody')
+    await cancelCallback(store.db, 'cb-n1', 'cli:test')
+    await a.runner.sync()
+    await a.runner.idle()
+    t.same(a.runner.serving(), [], 'cancelled: its router lets it go')
   })
 
   t.test('a router killed: the other adopts its callback and calls the customer once', async (t) => {

@@ -10,12 +10,15 @@ const apply = (store: Awaited<ReturnType<typeof testStore>>, text: string) =>
 
 t.test(`team callback settings round trip (${dbKind})`, async (t) => {
   const store = await testStore(t)
-  const text = `kind: team\nname: desk\ncallback: { attempts: 5, maxWaiting: 40 }\n---\nkind: team\nname: plain\n`
+  const text = `kind: schedule\nname: office\ntimezone: Asia/Seoul\nweekly: { mon-fri: ["09:00-18:00"] }\n---\nkind: team\nname: desk\ncallback: { attempts: 5, maxWaiting: 40, schedule: office }\n---\nkind: team\nname: plain\n`
   t.match(await apply(store, text), { ok: true })
   const directory = await loadDirectory(store.db)
-  t.same(directory.teams.get('desk')?.callback, { attempts: 5, retrySeconds: 300, maxWaiting: 40 })
+  t.same(directory.teams.get('desk')?.callback, { attempts: 5, retrySeconds: 300, maxWaiting: 40, schedule: 'office' })
   t.equal(directory.teams.get('plain')?.callback, undefined, 'absent stays absent')
-  t.match(await apply(store, text), { ok: true, report: { items: [{ change: 'unchanged' }, { change: 'unchanged' }] } })
+  t.match(await apply(store, text), {
+    ok: true,
+    report: { items: [{ change: 'unchanged' }, { change: 'unchanged' }, { change: 'unchanged' }] },
+  })
   t.match(await apply(store, text.replace('attempts: 5, ', '')), {
     ok: true,
     report: { items: [{ name: 'desk', change: 'updated' }] },
@@ -24,5 +27,6 @@ t.test(`team callback settings round trip (${dbKind})`, async (t) => {
     attempts: 3,
     retrySeconds: 300,
     maxWaiting: 40,
+    schedule: 'office',
   })
 })

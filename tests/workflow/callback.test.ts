@@ -78,6 +78,9 @@ t.test('refusals name the exact path', async (t) => {
     'cb.yaml: team support: callback.retrySeconds: must be at most 86400',
   ])
   t.same(bad('maxWaiting: 20', 'maxWaiting: 0'), ['cb.yaml: team support: callback.maxWaiting: must be at least 1'])
+  t.same(bad('maxWaiting: 20', 'maxWaiting: 20, schedule: nights'), [
+    'cb.yaml: team support: callback.schedule: unknown schedule "nights"',
+  ])
   t.same(bad('field: phone }\n    - assign', 'field: other }\n    - assign'), [
     'cb.yaml: workflow busy: steps.Q[0].callback.number.field: warning: field "phone" is never collected by any workflow here',
   ])
