@@ -38,7 +38,12 @@ teams: [desk]
 const START = Date.parse('2026-12-07T10:00:00Z')
 const RETRY_MS = 300_000
 
-type Kept = { cb: HeldCallback; status: 'waiting' | 'serving' | 'served' | 'failed'; attempts: number; max: number }
+type Kept = {
+  cb: HeldCallback
+  status: 'waiting' | 'serving' | 'served' | 'failed' | 'cancelled'
+  attempts: number
+  max: number
+}
 
 /** The store's rules in memory (lib/store/callbacks.ts). */
 class Book implements CallbackBook {
