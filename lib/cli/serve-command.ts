@@ -21,6 +21,7 @@ import { createLogger } from '../log.js'
 import { Health, type Check } from '../metrics/health.js'
 import { startMetricsServer, type MetricsServer } from '../metrics/http.js'
 import { Metrics, type MetricSources } from '../metrics/registry.js'
+import type { AttemptResult } from '../routing/callback-runner.js'
 import type { AgentNotice } from '../routing/ledger.js'
 import { toE164 } from '../phone/e164.js'
 import { findRecipe } from '../recipes.js'
@@ -463,12 +464,7 @@ export function registerServeCommand(program: Command): void {
               customerRingSeconds: config.callbackRingSeconds,
               call: callOptions,
               log,
-              ...(metrics
-                ? {
-                    onAttempt: (_id: string, result: Parameters<Metrics['callbackAttempt']>[0]) =>
-                      metrics.callbackAttempt(result),
-                  }
-                : {}),
+              ...(metrics ? { onAttempt: (result: AttemptResult) => metrics.callbackAttempt(result) } : {}),
             })
           : undefined
       log.info(

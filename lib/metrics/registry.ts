@@ -6,6 +6,7 @@
  * agent statuses, query kinds; never numbers or call ids.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { AttemptResult } from '../routing/callback-runner.js'
 import type { AgentNotice } from '../routing/ledger.js'
 import type { CallRecord } from '../engine/record.js'
 import type { EslTiming } from '../esl/session.js'
@@ -253,7 +254,7 @@ export class Metrics {
   }
 
   /** For the callback runner: how one offer of a callback ended. */
-  callbackAttempt(result: 'served' | 'unreached' | 'unserved' | 'failed'): void {
+  callbackAttempt(result: AttemptResult): void {
     this.#callbackAttempts.inc({ result })
   }
 

@@ -28,6 +28,9 @@ export type HeldCallback = {
   nextAttemptAt: number | null
 }
 
+/** How an offer ended for the metrics: `failed` is the last attempt, unreached. */
+export type AttemptResult = 'served' | 'unreached' | 'unserved' | 'failed'
+
 /** How an offer of a callback ended, as the book records it. */
 export type AttemptEnd =
   | { outcome: 'served'; agent: string; talkSeconds: number }
@@ -77,7 +80,7 @@ export type CallbackRunnerOptions = {
   /** A callback failed for good (attempts used up): its record and inbox row. */
   onFailed?(callback: HeldCallback): void
   /** How each offer of a callback ended (metrics); `failed`: the last attempt, unreached. */
-  onAttempt?(id: string, result: 'served' | 'unreached' | 'unserved' | 'failed'): void
+  onAttempt?(callback: HeldCallback, end: AttemptEnd, result: AttemptResult): void
   onError?(what: string, id: string | undefined, err: unknown): void
 }
 
@@ -196,12 +199,13 @@ export class CallbackRunner {
         const result = await dialer.serve(callback, offer, () => book.count(callback.id))
         if (result.agent === 'unanswered') {
           rung = [...rung, ...offer.targets.map((t) => t.agent)]
-          await book.end(callback.id, {
+          const unserved: AttemptEnd = {
             outcome: 'unserved',
             agents: offer.targets.map((t) => t.agent),
             ...('cause' in result.end && result.end.cause !== undefined ? { cause: result.end.cause } : {}),
-          })
-          this.options.onAttempt?.(callback.id, 'unserved')
+          }
+          await book.end(callback.id, unserved)
+          this.options.onAttempt?.(callback, unserved, 'unserved')
           const after: After = { ask: 'queue', exclude: rung, ...want }
           await seat.finish(result.end, after)
           continue
@@ -216,14 +220,16 @@ export class CallbackRunner {
         if (result.customer === 'answered') {
           // Served before the place goes: a router dying in between leaves an ended callback, whose place the
           // sweep drops, rather than a place without its callback's state.
-          await book.end(callback.id, { outcome: 'served', agent: result.name, talkSeconds: result.talkSeconds })
-          this.options.onAttempt?.(callback.id, 'served')
+          const served: AttemptEnd = { outcome: 'served', agent: result.name, talkSeconds: result.talkSeconds }
+          await book.end(callback.id, served)
+          this.options.onAttempt?.(callback, served, 'served')
           await seat.finish({ outcome: 'answered', agent: result.name, talkSeconds: result.talkSeconds }, 'leave')
           left = true
           return
         }
-        const now = await book.end(callback.id, { outcome: 'unreached', cause: result.cause, agent: result.name })
-        this.options.onAttempt?.(callback.id, now && 'ended' in now ? 'failed' : 'unreached')
+        const unreached: AttemptEnd = { outcome: 'unreached', cause: result.cause, agent: result.name }
+        const now = await book.end(callback.id, unreached)
+        this.options.onAttempt?.(callback, unreached, now && 'ended' in now ? 'failed' : 'unreached')
         const talked: RingEnd = { outcome: 'answered', agent: result.name, talkSeconds: result.agentSeconds }
         if (now && 'waiting' in now) {
           await seat.finish(talked, 'stay')

@@ -9,7 +9,7 @@ import type { RingFor } from '../engine/world.js'
 import type { EslCallOptions } from '../esl/call.js'
 import { connectFreeSwitch, type FreeSwitchConnection, type FreeSwitchTarget } from '../esl/inbound-client.js'
 import { kill, originate, OriginateRefused, type OriginateRequest } from '../esl/originate.js'
-import { CallbackRunner, type HeldCallback } from '../routing/callback-runner.js'
+import { CallbackRunner, type AttemptResult, type HeldCallback } from '../routing/callback-runner.js'
 import { isOpen, nextChange } from '../schedule/open.js'
 import { StoreCallbackBook } from '../store/callback-book.js'
 import type { Db } from '../store/db.js'
@@ -36,7 +36,8 @@ export type CallbackServingOptions = {
   /** How often this router looks for callbacks it holds or may adopt (ms). */
   syncMs?: number
   onFailed?(callback: HeldCallback): void
-  onAttempt?(id: string, result: 'served' | 'unreached' | 'unserved' | 'failed'): void
+  /** How each offer ended (metrics). */
+  onAttempt?(result: AttemptResult): void
 }
 
 /** Opens the inbound connection on first use, and again after a failure. */
@@ -108,7 +109,13 @@ export async function startCallbackServing(
       )
       o.onFailed?.(cb)
     },
-    ...(o.onAttempt ? { onAttempt: o.onAttempt } : {}),
+    onAttempt: (cb, end, result) => {
+      o.onAttempt?.(result)
+      const fields = { callback: cb.id, ...end }
+      if (result === 'served') log.info(fields, 'callback served: agent and customer talked')
+      else if (result === 'unserved') log.info(fields, 'callback: no agent took it; offered to the next')
+      else if (result === 'unreached') log.info(fields, 'callback: the customer did not answer; tried again later')
+    },
     onError: (what, id, err) =>
       log.error({ callback: id, err: err instanceof Error ? err.message : String(err) }, `callback: ${what} failed`),
   })
