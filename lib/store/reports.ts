@@ -110,6 +110,23 @@ export const REPORTS: readonly ReportDefinition[] = [
     ],
     threshold: true,
   },
+  {
+    name: 'callbacks',
+    fn: 'report_callbacks',
+    description: 'callbacks asked for per team: served, failed, cancelled, open, time to serve p50/p90',
+    columns: [
+      'team',
+      'requested',
+      'served',
+      'failed',
+      'cancelled',
+      'open',
+      'served_pct',
+      'p50_serve_seconds',
+      'p90_serve_seconds',
+      'avg_attempts',
+    ],
+  },
 ]
 
 export function findReport(name: string): ReportDefinition | undefined {

@@ -197,6 +197,7 @@ t.test(`the console API (${dbKind})`, async (t) => {
         'missed-by-team',
         'queue-wait',
         'service-level',
+        'callbacks',
       ],
     )
     // The two calls the step funnel's test wrote, on 2026-12-07 in Seoul.

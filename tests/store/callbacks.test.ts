@@ -26,8 +26,10 @@ import {
 import { rows } from '../../lib/store/db.js'
 import { StoreLedger } from '../../lib/store/ledger.js'
 import { listQueue } from '../../lib/store/queue.js'
+import { writeRecord } from '../../lib/store/records.js'
+import { findReport, runReport } from '../../lib/store/reports.js'
 import { dbKind, testStore } from '../helpers/db.js'
-import { applyYaml } from '../helpers/store.js'
+import { applyYaml, callRecord } from '../helpers/store.js'
 
 const HOUR = 3_600_000
 const DOCS = `
@@ -331,5 +333,24 @@ t.test(`callbacks in the line (${dbKind})`, async (t) => {
       'no callback open',
     )
     t.ok((await listCallbacks(store.db, { all: true })).length >= 4, 'ended ones listed with --all')
+  })
+
+  t.test('the callbacks report counts what became of them, per team', async (t) => {
+    for (const id of ['call-early', 'call-r', 'call-c'])
+      await writeRecord(store.db, callRecord(id, { outcome: 'callback', team: 'desk', agent: null }))
+    const rows = await runReport(store.db, findReport('callbacks')!, { timeZone: 'UTC' })
+    t.equal(rows.length, 1)
+    const { p50_serve_seconds: p50, p90_serve_seconds: p90, ...counts } = rows[0]!
+    t.same(counts, {
+      team: 'desk',
+      requested: 3,
+      served: 1,
+      failed: 1,
+      cancelled: 1,
+      open: 0,
+      served_pct: 33.3,
+      avg_attempts: 1.5,
+    })
+    t.ok(typeof p50 === 'number' && p50 >= 0 && p50 === p90, `one served: p50 = p90 = its time to serve (${p50})`)
   })
 })

@@ -59,6 +59,11 @@ const CHARTS: Record<string, ChartSpec> = {
     series: ['answer_rate_pct', 'service_level_pct'],
     stacked: false,
   },
+  callbacks: {
+    x: (r) => String(r['team'] ?? '-'),
+    series: ['served', 'failed', 'cancelled', 'open'],
+    stacked: true,
+  },
 }
 
 const COLOURS = ['#1a5fb4', '#c64600', '#b3261e', '#6b3fa0', '#5e6b78', '#1e7b34']
