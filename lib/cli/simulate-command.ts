@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander'
 import { isValidRegion } from '../phone/e164.js'
-import { simulate } from '../sim/simulate.js'
+import { simulate, type SimulateResult } from '../sim/simulate.js'
 import { parseHttpScript } from '../sim/requests.js'
-import { parseConnect, parseKeys } from '../sim/scenario.js'
+import { parseCallback, parseConnect, parseKeys } from '../sim/scenario.js'
 import { transcriptLine } from '../sim/transcript.js'
 import { resolveWorkflow } from '../server/resolve.js'
 import { VirtualClock } from '../sim/clock.js'
@@ -25,6 +25,7 @@ type Options = {
   at?: string
   keys?: string
   connect?: string
+  callback?: string
   queueWait: string
   hangupAt?: string
   region: string
@@ -86,6 +87,10 @@ export function registerSimulateCommand(program: Command): void {
     .option('--at <iso-8601>', 'when the call happens (default: now)')
     .option('--keys <list>', 'inputs, one per prompt that reads keys: 1,123456#,_ (_ = no input)')
     .option('--connect <list>', 'ringing results in order: answer, no-answer, busy, none')
+    .option(
+      '--callback <list>',
+      'serve a callback the caller takes, after the call: the customer at each attempt (answer, no-answer, busy)',
+    )
     .option('--queue-wait <seconds>', 'seconds the caller waits in the queue before hanging up', '0')
     .option('--hangup-at <step>', 'the caller hangs up on entering this step')
     .option(
@@ -105,6 +110,8 @@ export function registerSimulateCommand(program: Command): void {
       if (!isValidRegion(opts.region)) throw new UsageError(`--region "${opts.region}": use a country code such as KR`)
       const keys = opts.keys === undefined ? [] : parseOrUsage('--keys', () => parseKeys(opts.keys!))
       const connect = opts.connect === undefined ? [] : parseOrUsage('--connect', () => parseConnect(opts.connect!))
+      const callback =
+        opts.callback === undefined ? undefined : parseOrUsage('--callback', () => parseCallback(opts.callback!))
       const http = new Map(opts.http.map((entry) => parseOrUsage('--http', () => parseHttpScript(entry))))
 
       let directory: Directory
@@ -135,6 +142,7 @@ export function registerSimulateCommand(program: Command): void {
           queueWaitSeconds: queueWait,
           talkSeconds: 60,
           voicemailSeconds: 10,
+          ...(callback ? { callback } : {}),
           ...(opts.hangupAt !== undefined ? { hangupAtStep: opts.hangupAt } : {}),
         },
         ...(opts.json ? {} : { onEvent: (e) => process.stdout.write(`${transcriptLine(e)}\n`) }),
@@ -150,10 +158,23 @@ export function registerSimulateCommand(program: Command): void {
         result.team || result.agent ? `team: ${result.team ?? '-'}, agent: ${result.agent ?? '-'}` : undefined,
         result.tags.length ? `tags: ${result.tags.join(', ')}` : undefined,
         Object.keys(result.fields).length ? `fields: ${JSON.stringify(result.fields)}` : undefined,
-        result.callback
-          ? `callback: ${result.callback.id} to ${result.callback.number} (kept in line; the simulator calls nobody back)`
-          : undefined,
+        result.callback ? callbackSummary(result.callback) : undefined,
       ]
       process.stdout.write(`${summary.filter(Boolean).join('\n')}\n`)
     })
+}
+
+/** The callback taken, and with `--callback` each offer of it and how it ended (times since the call started). */
+function callbackSummary(cb: NonNullable<SimulateResult['callback']>): string {
+  const head = `callback: ${cb.id} to ${cb.number}`
+  if (!cb.served) return `${head} (kept in line; --callback serves it)`
+  const at = (ms: number) => `+${Math.round(ms / 1000)}s`
+  const offers = cb.served.offers.map((o) =>
+    o.outcome === 'served'
+      ? `  ${at(o.at)} ${o.agent} answered, the customer answered: served (${o.talkSeconds}s)`
+      : o.outcome === 'unreached'
+        ? `  ${at(o.at)} ${o.agent} answered, the customer did not (${o.cause}): attempt counted`
+        : `  ${at(o.at)} no agent took it (${o.agents.join(', ')}${o.cause ? `: ${o.cause}` : ''})`,
+  )
+  return [`${head}: ${cb.served.status} after ${cb.served.attempts} attempt(s)`, ...offers].join('\n')
 }

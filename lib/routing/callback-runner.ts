@@ -11,7 +11,8 @@
  * from routers that stopped), called on start and every `syncMs`: a callback is never forgotten by a router
  * that missed something.
  */
-import type { After, Clock, Offer, RingEnd, RingFor, Seat, Want } from '../engine/world.js'
+import type { After, Clock, Offer, RingEnd, RingFor, Seat, Want, World } from '../engine/world.js'
+import { isOpen, nextChange } from '../schedule/open.js'
 import type { Distributor } from './distributor.js'
 
 export type HeldCallback = {
@@ -248,4 +249,19 @@ export class CallbackRunner {
       else if (!left) await seat.pause().catch(() => {})
     }
   }
+}
+
+/**
+ * When a line's callbacks may be served again, if not now: a team's `callback.schedule` closed at `at` opens at
+ * its next change (looked at again in 14 days when it stays closed that long); an agent's own line is never closed.
+ */
+export function callbackClosedUntil(
+  world: Pick<World, 'team' | 'schedule'>,
+  forWhom: RingFor,
+  at: number,
+): number | undefined {
+  const name = 'team' in forWhom ? world.team(forWhom.team)?.callback?.schedule : undefined
+  const schedule = name === undefined ? undefined : world.schedule(name)
+  if (!schedule || isOpen(schedule, at)) return undefined
+  return nextChange(schedule, at) ?? at + 14 * 86_400_000
 }

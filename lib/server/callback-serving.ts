@@ -5,16 +5,18 @@
  * needed and again after it failed. A team's callbacks are served only while its `callback.schedule` is open.
  */
 import type { Logger } from 'pino'
-import type { RingFor } from '../engine/world.js'
 import type { EslCallOptions } from '../esl/call.js'
 import { connectFreeSwitch, type FreeSwitchConnection, type FreeSwitchTarget } from '../esl/inbound-client.js'
 import { kill, originate, OriginateRefused, type OriginateRequest } from '../esl/originate.js'
-import { CallbackRunner, type AttemptResult, type HeldCallback } from '../routing/callback-runner.js'
-import { isOpen, nextChange } from '../schedule/open.js'
+import {
+  callbackClosedUntil,
+  CallbackRunner,
+  type AttemptResult,
+  type HeldCallback,
+} from '../routing/callback-runner.js'
 import { StoreCallbackBook } from '../store/callback-book.js'
 import type { Db } from '../store/db.js'
 import type { StoreWorld } from '../store/world.js'
-import type { Schedule } from '../workflow/schema.js'
 import { EslAgentFirstDialer } from './agent-first-dialer.js'
 import { whisperText } from './callback-whisper.js'
 import type { OriginatedLegs } from './originated-legs.js'
@@ -101,7 +103,7 @@ export async function startCallbackServing(
     book,
     dialer,
     syncMs: o.syncMs ?? 5000,
-    closedUntil: (forWhom, at) => closedUntil(scheduleOf(world, forWhom), at),
+    closedUntil: (forWhom, at) => callbackClosedUntil(world, forWhom, at),
     onFailed: (cb) => {
       log.warn(
         { callback: cb.id, number: cb.number },
@@ -132,17 +134,4 @@ export async function startCallbackServing(
       link.close()
     },
   }
-}
-
-/** The schedule a team's callbacks keep to (`callback.schedule`); none for an agent's own line. */
-function scheduleOf(world: StoreWorld, forWhom: RingFor): Schedule | undefined {
-  const name = 'team' in forWhom ? world.team(forWhom.team)?.callback?.schedule : undefined
-  return name === undefined ? undefined : world.schedule(name)
-}
-
-/** When the schedule opens next, if it is closed at `at`. */
-function closedUntil(schedule: Schedule | undefined, at: number): number | undefined {
-  if (!schedule || isOpen(schedule, at)) return undefined
-  // Closed for the next 14 days at least: look again then.
-  return nextChange(schedule, at) ?? at + 14 * 86_400_000
 }

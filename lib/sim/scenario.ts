@@ -2,6 +2,8 @@
  * The scripted caller and agents of one simulated call (DESIGN.md, "The simulator command"):
  * one `keys` entry per prompt that reads keys, one `connect` result per ringing attempt.
  */
+import { CUSTOMER_ANSWERS, type CustomerAnswer } from './callback-dialer.js'
+
 export type ConnectResult = 'answer' | 'no-answer' | 'busy' | 'none'
 export const CONNECT_RESULTS: readonly ConnectResult[] = ['answer', 'no-answer', 'busy', 'none']
 
@@ -17,6 +19,8 @@ export type Scenario = {
   /** How long a connected call talks, and how long a voicemail message is. */
   talkSeconds: number
   voicemailSeconds: number
+  /** A callback the caller takes is served after the call: what the customer does at each attempt. */
+  callback?: CustomerAnswer[]
 }
 
 /** Parses `--keys` ("1,123456#,_"): digits, `*`, `#`; `_` or an empty entry is no input. */
@@ -35,6 +39,16 @@ export function parseConnect(list: string): ConnectResult[] {
     const r = entry.trim() as ConnectResult
     if (!CONNECT_RESULTS.includes(r))
       throw new Error(`--connect entry ${i + 1} "${entry.trim()}": use ${CONNECT_RESULTS.join(', ')}`)
+    return r
+  })
+}
+
+/** Parses `--callback` ("no-answer,answer"): the customer at each attempt of a callback served after the call. */
+export function parseCallback(list: string): CustomerAnswer[] {
+  return list.split(',').map((entry, i) => {
+    const r = entry.trim() as CustomerAnswer
+    if (!CUSTOMER_ANSWERS.includes(r))
+      throw new Error(`--callback entry ${i + 1} "${entry.trim()}": use ${CUSTOMER_ANSWERS.join(', ')}`)
     return r
   })
 }

@@ -10,6 +10,7 @@ import { VirtualClock } from './clock.js'
 import type { Directory } from '../workflow/directory.js'
 import type { HttpScript } from './requests.js'
 import type { Scenario } from './scenario.js'
+import { serveSimCallback, type SimCallbackServed } from './serve-callback.js'
 import { SimWorld } from './world.js'
 
 export type SimulateOptions = {
@@ -40,8 +41,11 @@ export type SimulateResult = {
   tags: string[]
   fields: Record<string, string>
   sms: { to: string; text: string }[]
-  /** The callback the caller took (`callback` action), or null; the simulator does not call it back. */
-  callback: { id: string; number: string; team?: string; agent?: string } | null
+  /**
+   * The callback the caller took (`callback` action), or null; with `--callback` it is then served in virtual
+   * time (`served`: how each offer ended, ms since the call started).
+   */
+  callback: ({ id: string; number: string; team?: string; agent?: string } & { served?: SimCallbackServed }) | null
   /** The whole call record, as `serve` would store it. */
   record: CallRecord
 }
@@ -50,9 +54,21 @@ export function firstIncoming(directory: Directory): Workflow | undefined {
   return directory.workflows.find((w) => w.trigger === 'incoming')
 }
 
-function takenCallback(world: SimWorld): SimulateResult['callback'] {
+async function takenCallback(
+  world: SimWorld,
+  opts: SimulateOptions,
+  startedAt: number,
+): Promise<SimulateResult['callback']> {
   const taken = world.callbacks[0]
-  return taken ? { id: taken.id, number: taken.number, ...taken.forWhom } : null
+  if (!taken) return null
+  const served =
+    opts.scenario.callback === undefined
+      ? undefined
+      : await serveSimCallback(world, taken, opts.scenario.callback, {
+          talkSeconds: opts.scenario.talkSeconds,
+          callStartedAt: startedAt,
+        })
+  return { id: taken.id, number: taken.number, ...taken.forWhom, ...(served ? { served } : {}) }
 }
 
 export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
@@ -85,7 +101,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     tags: record.tags,
     fields: record.fields,
     sms: record.sms,
-    callback: takenCallback(world),
+    callback: await takenCallback(world, opts, record.startedAt),
     record,
   }
 }

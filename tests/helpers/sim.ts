@@ -41,6 +41,7 @@ export function run(yamlText: string, r: Run = {}): Promise<SimulateResult> {
       talkSeconds: r.talkSeconds ?? 60,
       voicemailSeconds: r.voicemailSeconds ?? 10,
       ...(r.hangupAtStep ? { hangupAtStep: r.hangupAtStep } : {}),
+      ...(r.callback ? { callback: r.callback } : {}),
     },
   })
 }
