@@ -6,7 +6,7 @@
 import type { Clock } from '../engine/world.js'
 import type { AttemptEnd, CallbackBook, HeldCallback } from './callback-runner.js'
 
-export type MemoryCallbackStatus = 'waiting' | 'serving' | 'served' | 'failed'
+export type MemoryCallbackStatus = 'waiting' | 'serving' | 'served' | 'failed' | 'cancelled'
 
 export type KeptCallback = {
   callback: HeldCallback

@@ -11,7 +11,7 @@ import { SimCallbackDialer, type CustomerAnswer } from './callback-dialer.js'
 import type { SimWorld } from './world.js'
 
 export type SimCallbackServed = {
-  status: 'served' | 'failed' | 'waiting'
+  status: 'served' | 'failed' | 'waiting' | 'cancelled'
   /** Customers called. */
   attempts: number
   /** Each offer's end, ms since the call started. */

@@ -11,11 +11,11 @@ import {
   CallbackRunner,
   type AgentFirstDialer,
   type AttemptEnd,
-  type CallbackBook,
   type HeldCallback,
   type ServeResult,
 } from '../../lib/routing/callback-runner.js'
 import { Distributor } from '../../lib/routing/distributor.js'
+import { MemoryCallbackBook } from '../../lib/routing/memory-callback-book.js'
 import { MemoryLedger } from '../../lib/routing/memory-ledger.js'
 import { VirtualClock } from '../../lib/sim/clock.js'
 import { directoryOf } from '../helpers/sim.js'
@@ -38,19 +38,14 @@ teams: [desk]
 const START = Date.parse('2026-12-07T10:00:00Z')
 const RETRY_MS = 300_000
 
-type Kept = {
-  cb: HeldCallback
-  status: 'waiting' | 'serving' | 'served' | 'failed' | 'cancelled'
-  attempts: number
-  max: number
-}
-
-/** The store's rules in memory (lib/store/callbacks.ts). */
-class Book implements CallbackBook {
-  readonly kept = new Map<string, Kept>()
-  readonly ends: [string, AttemptEnd['outcome']][] = []
-  constructor(private readonly clock: VirtualClock) {}
-  add(id: string, max = 2): HeldCallback {
+/** The store's rules in memory (lib/routing/memory-callback-book.ts), with a callback for desk per id. */
+class Book extends MemoryCallbackBook {
+  /** Every offer's end, in order, across callbacks. */
+  get ends(): [string, AttemptEnd['outcome']][] {
+    return this.ids.flatMap((id) => this.get(id)!.log.map((e): [string, AttemptEnd['outcome']] => [id, e.outcome]))
+  }
+  readonly ids: string[] = []
+  callback(id: string, max = 2): HeldCallback {
     const cb: HeldCallback = {
       id,
       forWhom: { team: 'desk' },
@@ -61,38 +56,9 @@ class Book implements CallbackBook {
       requestedAt: START,
       nextAttemptAt: null,
     }
-    this.kept.set(id, { cb, status: 'waiting', attempts: 0, max })
+    this.add(cb, max, RETRY_MS / 1000)
+    this.ids.push(id)
     return cb
-  }
-  async held() {
-    return [...this.kept.values()].filter((k) => k.status === 'waiting' || k.status === 'serving').map((k) => k.cb)
-  }
-  async begin(id: string) {
-    const k = this.kept.get(id)
-    if (k?.status !== 'waiting') return false
-    k.status = 'serving'
-    return true
-  }
-  async count(id: string) {
-    const k = this.kept.get(id)
-    if (k?.status !== 'serving') return false
-    k.attempts++
-    return true
-  }
-  async end(id: string, end: AttemptEnd) {
-    const k = this.kept.get(id)!
-    this.ends.push([id, end.outcome])
-    if (end.outcome === 'served') {
-      k.status = 'served'
-      return { ended: 'served' as const }
-    }
-    if (end.outcome === 'unreached' && k.attempts >= k.max) {
-      k.status = 'failed'
-      return { ended: 'failed' as const }
-    }
-    k.status = 'waiting'
-    k.cb = { ...k.cb, nextAttemptAt: end.outcome === 'unreached' ? this.clock.now() + RETRY_MS : null }
-    return { waiting: k.cb }
   }
 }
 
@@ -154,14 +120,14 @@ function setup(script: Script, o: { closedUntil?: (f: RingFor, at: number) => nu
 
 t.test('served at the first offer: the agent rung, the attempt counted, the place given up', async (t) => {
   const s = setup(served)
-  s.runner.serve(s.book.add('cb-1'))
+  s.runner.serve(s.book.callback('cb-1'))
   await s.settle()
   t.same(
     s.dialer.calls.map((c) => [c.agent, c.counted]),
     [['a1', true]],
   )
   t.same(s.book.ends, [['cb-1', 'served']])
-  t.match(s.book.kept.get('cb-1'), { status: 'served', attempts: 1 })
+  t.match(s.book.get('cb-1'), { status: 'served', attempts: 1 })
   t.same(s.failed, [])
   t.same(s.errors, [])
   t.match(s.ledger.agentView('a1'), { reservedBy: undefined }, 'a1 is free again')
@@ -171,7 +137,7 @@ t.test('an agent who does not answer is given back and the next is offered, at n
   const s = setup((agent) =>
     agent === 'a1' ? { agent: 'unanswered', end: { outcome: 'no-answer', cause: 'NO_ANSWER' } } : served(agent),
   )
-  s.runner.serve(s.book.add('cb-2'))
+  s.runner.serve(s.book.callback('cb-2'))
   await s.settle()
   t.same(
     s.dialer.calls.map((c) => c.agent),
@@ -181,12 +147,12 @@ t.test('an agent who does not answer is given back and the next is offered, at n
     ['cb-2', 'unserved'],
     ['cb-2', 'served'],
   ])
-  t.match(s.book.kept.get('cb-2'), { status: 'served', attempts: 1 })
+  t.match(s.book.get('cb-2'), { status: 'served', attempts: 1 })
 })
 
 t.test('an unreached customer is called again after the interval, then the callback fails once', async (t) => {
   const s = setup(unreached)
-  s.runner.serve(s.book.add('cb-3', 2))
+  s.runner.serve(s.book.callback('cb-3', 2))
   await s.settle()
   t.equal(s.dialer.calls.length, 2, 'two attempts, as many as allowed')
   const gap = s.dialer.calls[1]!.at - s.dialer.calls[0]!.at
@@ -195,14 +161,14 @@ t.test('an unreached customer is called again after the interval, then the callb
     s.book.ends.map((e) => e[1]),
     ['unreached', 'unreached'],
   )
-  t.match(s.book.kept.get('cb-3'), { status: 'failed', attempts: 2 })
+  t.match(s.book.get('cb-3'), { status: 'failed', attempts: 2 })
   t.same(s.failed, ['cb-3'], 'reported failed once')
 })
 
 t.test('a callback that is not this router’s any more (cancelled, adopted) is not called', async (t) => {
   const s = setup(served)
-  const cb = s.book.add('cb-4')
-  s.book.kept.get('cb-4')!.status = 'served'
+  const cb = s.book.callback('cb-4')
+  s.book.get('cb-4')!.status = 'served'
   s.runner.serve(cb)
   await s.settle()
   t.same(s.dialer.calls, [])
@@ -212,7 +178,7 @@ t.test('a callback that is not this router’s any more (cancelled, adopted) is 
 t.test('outside opening hours it waits for the next open period', async (t) => {
   const opens = START + 3_600_000
   const s = setup(served, { closedUntil: (_f, at) => (at < opens ? opens : undefined) })
-  s.runner.serve(s.book.add('cb-5'))
+  s.runner.serve(s.book.callback('cb-5'))
   await s.settle()
   t.same(
     s.dialer.calls.map((c) => c.at),
@@ -223,19 +189,19 @@ t.test('outside opening hours it waits for the next open period', async (t) => {
 
 t.test('stopping keeps the place: the callback stays for the next start or another router', async (t) => {
   const s = setup(served, { closedUntil: () => START + 86_400_000 })
-  s.runner.serve(s.book.add('cb-6'))
+  s.runner.serve(s.book.callback('cb-6'))
   await s.clock.drive(s.clock.sleep(1_000))
   t.same(s.runner.serving(), ['cb-6'])
   await s.runner.close()
   t.same(s.runner.serving(), [])
-  t.match(s.book.kept.get('cb-6'), { status: 'waiting', attempts: 0 })
+  t.match(s.book.get('cb-6'), { status: 'waiting', attempts: 0 })
   t.same(s.dialer.calls, [])
 })
 
 t.test('sync starts what the book holds, once', async (t) => {
   const s = setup(served)
-  s.book.add('cb-7')
-  s.book.add('cb-8')
+  s.book.callback('cb-7')
+  s.book.callback('cb-8')
   await s.runner.sync()
   await s.runner.sync()
   t.same(s.runner.serving().sort(), ['cb-7', 'cb-8'])
@@ -249,10 +215,10 @@ t.test('sync starts what the book holds, once', async (t) => {
 
 t.test('a callback no longer held (cancelled while it waited) is let go at the next sync', async (t) => {
   const s = setup(served, { closedUntil: () => START + 86_400_000 })
-  s.runner.serve(s.book.add('cb-9'))
+  s.runner.serve(s.book.callback('cb-9'))
   await s.clock.drive(s.clock.sleep(1_000))
   t.same(s.runner.serving(), ['cb-9'])
-  s.book.kept.get('cb-9')!.status = 'cancelled'
+  s.book.get('cb-9')!.status = 'cancelled'
   await s.runner.sync()
   await s.clock.drive(s.runner.idle())
   t.same(s.runner.serving(), [])

@@ -10,12 +10,9 @@ import t, { type Test } from 'tap'
 import { Media } from '../../lib/esl/media.js'
 import { connectFreeSwitch } from '../../lib/esl/inbound-client.js'
 import { kill, originate } from '../../lib/esl/originate.js'
-import {
-  CallbackRunner,
-  type AttemptEnd,
-  type CallbackBook,
-  type HeldCallback,
-} from '../../lib/routing/callback-runner.js'
+import { CallbackRunner, type AttemptEnd, type HeldCallback } from '../../lib/routing/callback-runner.js'
+import { MemoryCallbackBook } from '../../lib/routing/memory-callback-book.js'
+import { systemClock } from '../../lib/server/system-clock.js'
 import { EslAgentFirstDialer } from '../../lib/server/agent-first-dialer.js'
 import { OriginatedLegs } from '../../lib/server/originated-legs.js'
 import { FakeFreeSwitch, FakeInboundSwitch, type PhoneBook } from '../../lib/testing/fake-freeswitch/index.js'
@@ -38,14 +35,14 @@ teams: [desk]
 `
 const CUSTOMER = 'sofia/gateway/carrier/+821012345678'
 
-type Kept = { cb: HeldCallback; status: string; attempts: number; max: number }
-
-/** The store's rules in memory (tests/store/callbacks.test.ts checks the store's own). */
-class Book implements CallbackBook {
-  readonly kept = new Map<string, Kept>()
-  readonly ends: AttemptEnd[] = []
-  constructor(private readonly retryMs: number) {}
-  add(id: string, max: number): HeldCallback {
+/** The store's rules in memory (lib/routing/memory-callback-book.ts; the store's own: tests/store/callbacks.test.ts). */
+class Book extends MemoryCallbackBook {
+  readonly #retrySeconds: number
+  constructor(retryMs: number) {
+    super(systemClock)
+    this.#retrySeconds = retryMs / 1000
+  }
+  callback(id: string, max: number): HeldCallback {
     const cb: HeldCallback = {
       id,
       forWhom: { team: 'desk' },
@@ -56,32 +53,11 @@ class Book implements CallbackBook {
       requestedAt: Date.now() - 720_000,
       nextAttemptAt: null,
     }
-    this.kept.set(id, { cb, status: 'waiting', attempts: 0, max })
+    this.add(cb, max, this.#retrySeconds)
     return cb
   }
-  async held() {
-    return [...this.kept.values()].filter((k) => k.status === 'waiting').map((k) => k.cb)
-  }
-  async begin(id: string) {
-    const k = this.kept.get(id)!
-    if (k.status !== 'waiting') return false
-    k.status = 'serving'
-    return true
-  }
-  async count(id: string) {
-    const k = this.kept.get(id)!
-    if (k.status !== 'serving') return false
-    k.attempts++
-    return true
-  }
-  async end(id: string, end: AttemptEnd) {
-    const k = this.kept.get(id)!
-    this.ends.push(end)
-    if (end.outcome === 'served') return ((k.status = 'served'), { ended: 'served' as const })
-    if (end.outcome === 'unreached' && k.attempts >= k.max) return ((k.status = 'failed'), { ended: 'failed' as const })
-    k.status = 'waiting'
-    k.cb = { ...k.cb, nextAttemptAt: end.outcome === 'unreached' ? Date.now() + this.retryMs : null }
-    return { waiting: k.cb }
+  ends(id: string): AttemptEnd[] {
+    return this.get(id)!.log
   }
 }
 
@@ -148,11 +124,11 @@ t.test('served: agent first, whisper, then the customer bridged from the agent�
     'user/a2@pbx': AGENT,
     [CUSTOMER]: ANSWERS,
   })
-  runner.serve(callbacks.add('cb-1', 3))
+  runner.serve(callbacks.callback('cb-1', 3))
   await runner.idle()
-  t.match(callbacks.ends, [{ outcome: 'served', agent: 'a1', talkSeconds: Number }])
-  t.equal(callbacks.ends.length, 1)
-  t.match(callbacks.kept.get('cb-1'), { status: 'served', attempts: 1 })
+  t.match(callbacks.ends('cb-1'), [{ outcome: 'served', agent: 'a1', talkSeconds: Number }])
+  t.equal(callbacks.ends('cb-1').length, 1)
+  t.match(callbacks.get('cb-1'), { status: 'served', attempts: 1 })
   t.same(whispers, ['콜백 +821012345678 주문 1042'], 'the agent heard who and why')
   const legs = fs.phones.legs.map((l) => l.target)
   t.same(legs, ['user/a1@pbx', CUSTOMER], 'the agent rang first, then the customer')
@@ -165,19 +141,19 @@ t.test('a busy agent is given back and the next rung; the attempt counts once', 
     'user/a2@pbx': AGENT,
     [CUSTOMER]: ANSWERS,
   })
-  runner.serve(callbacks.add('cb-2', 3))
+  runner.serve(callbacks.callback('cb-2', 3))
   await runner.idle()
   t.same(
     fs.phones.legs.map((l) => l.target),
     ['user/a1@pbx', 'user/a2@pbx', CUSTOMER],
   )
   t.equal(fs.phones.legs[0]!.cause, 'USER_BUSY')
-  t.match(callbacks.ends, [
+  t.match(callbacks.ends('cb-2'), [
     { outcome: 'unserved', agents: ['a1'], cause: 'USER_BUSY' },
     { outcome: 'served', agent: 'a2' },
   ])
-  t.equal(callbacks.ends.length, 2)
-  t.match(callbacks.kept.get('cb-2'), { status: 'served', attempts: 1 })
+  t.equal(callbacks.ends('cb-2').length, 2)
+  t.match(callbacks.get('cb-2'), { status: 'served', attempts: 1 })
 })
 
 t.test('a customer who does not answer: again after the interval, then the callback fails', async (t) => {
@@ -186,14 +162,14 @@ t.test('a customer who does not answer: again after the interval, then the callb
     'user/a2@pbx': AGENT,
     [CUSTOMER]: { outcome: 'no-answer' },
   })
-  runner.serve(callbacks.add('cb-3', 2))
+  runner.serve(callbacks.callback('cb-3', 2))
   await runner.idle()
   t.same(
-    callbacks.ends.map((e) => e.outcome),
+    callbacks.ends('cb-3').map((e) => e.outcome),
     ['unreached', 'unreached'],
   )
-  t.match(callbacks.ends[0], { cause: 'NO_ANSWER' })
-  t.match(callbacks.kept.get('cb-3'), { status: 'failed', attempts: 2 })
+  t.match(callbacks.ends('cb-3')[0], { cause: 'NO_ANSWER' })
+  t.match(callbacks.get('cb-3'), { status: 'failed', attempts: 2 })
   t.same(failed, ['cb-3'])
   t.equal(fs.phones.legs.filter((l) => l.target === CUSTOMER).length, 2, 'the customer was called twice, no more')
   t.equal(fs.phones.doubleBooked.length, 0)
