@@ -22,6 +22,7 @@ t.test('--json prints the contract object', async (t) => {
   const out = JSON.parse(r.stdout) as Record<string, unknown>
   t.same(Object.keys(out).sort(), [
     'agent',
+    'callback',
     'events',
     'fields',
     'inbox',

@@ -21,7 +21,13 @@ t.test(`team callback settings round trip (${dbKind})`, async (t) => {
   })
   t.match(await apply(store, text.replace('attempts: 5, ', '')), {
     ok: true,
-    report: { items: [{ name: 'desk', change: 'updated' }] },
+    report: {
+      items: [
+        { name: 'office', change: 'unchanged' },
+        { name: 'desk', change: 'updated' },
+        { name: 'plain', change: 'unchanged' },
+      ],
+    },
   })
   t.same((await loadDirectory(store.db)).teams.get('desk')?.callback, {
     attempts: 3,

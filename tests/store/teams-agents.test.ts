@@ -32,6 +32,7 @@ t.test(`teams and agents: add, change, list, remove, status, refusals (${dbKind}
         callbackAttempts: null,
         callbackRetrySeconds: null,
         callbackMaxWaiting: null,
+        callbackSchedule: null,
         agents: [],
       },
     ],
