@@ -54,7 +54,7 @@ const UNREACHABLE = new Set([
 ])
 
 /** An agent's originate that failed, as the distributor takes a ring's end (its rest and counters follow). */
-export function agentEnd(cause: string): Exclude<RingEnd, { outcome: 'answered' }> {
+function agentEnd(cause: string): Exclude<RingEnd, { outcome: 'answered' }> {
   if (NO_ANSWER.has(cause)) return { outcome: 'no-answer', cause }
   if (BUSY.has(cause)) return { outcome: 'busy', cause }
   if (UNREACHABLE.has(cause)) return { outcome: 'unavailable', cause }

@@ -90,7 +90,7 @@ export async function startCallbackServing(
     call: o.call,
     customerDial: (number) => o.customerDial.replace('%s', number),
     customerRingSeconds: o.customerRingSeconds,
-    whisper: (cb) => ({ say: whisperText(cb, Date.now()) }),
+    whisper: (cb) => ({ say: whisperText(cb, Date.now(), o.call.region) }),
     unreachedPrompt: { say: '고객이 전화를 받지 않았습니다. 나중에 다시 시도합니다.' },
   })
   const book = new StoreCallbackBook(o.db, {

@@ -41,7 +41,7 @@ export class OriginatedLegs {
     return new Promise<void>((done) => take({ session, channel, done }))
   }
 
-  /** Tokens still expected (tests, shutdown). */
+  /** Tokens still expected (tests: none is left behind). */
   get expected(): number {
     return this.#waiting.size
   }
