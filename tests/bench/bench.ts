@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --profile] [-- --shared-only] [-- --board-only]`: the router's throughput, latency,
- * memory and CPU per call against a floor and a peer (issue 7), the shared-team scenario (issue 12) and the console's
- * live board at scale (issue 14). Each server runs in its own process; this process is the FreeSWITCH simulator.
+ * `npm run bench [-- --quick] [-- --profile] [-- --shared-only] [-- --board-only] [-- --callbacks-only]`: the
+ * router's throughput, latency, memory and CPU per call against a floor and a peer (issue 7), the shared-team scenario
+ * (issue 12), callbacks served (issue 15) and the console's live board at scale (issue 14). Each server runs in its own process; this process is the FreeSWITCH simulator.
  * Figures print as a table and go to var/bench/last.json; docs/performance.md explains the method.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -12,6 +12,17 @@ import { build as buildPage } from 'vite'
 import { FakeFreeSwitch } from '../../lib/testing/fake-freeswitch/index.js'
 import { benchDatabase, readBack, seed, type BenchDatabase } from './bench-database.js'
 import { BOARD_METHOD, boardReport, boardScenario, type BoardConfig, type BoardFigures } from './board.js'
+import {
+  CALLBACK_DIAL,
+  callbackFigures,
+  callbackSwitch,
+  callbacksReport,
+  CALLBACKS_METHOD,
+  callbackTeam,
+  customersDone,
+  writeCallbacks,
+  type CallbackFigures,
+} from './callbacks.js'
 import { checkRecords, readJsonl } from './records-check.js'
 import { slotNumber, writeFlows } from './flows.js'
 import {
@@ -33,6 +44,8 @@ const quick = process.argv.includes('--quick')
 const profile = process.argv.includes('--profile')
 /** Only the shared-team scenario (on the database `DATABASE_URL` names, else PGlite). */
 const sharedOnly = process.argv.includes('--shared-only')
+/** Only the callbacks scenario (needs PostgreSQL: `DATABASE_URL`). */
+const callbacksOnly = process.argv.includes('--callbacks-only')
 /** Only the live board's scenario (needs PostgreSQL: `DATABASE_URL`). */
 const boardOnly = process.argv.includes('--board-only')
 const BOARD: BoardConfig = {
@@ -53,6 +66,7 @@ const CONFIG = quick
       pacedPerSecond: 100,
       pacedMs: 4000,
       shared: { callers: 100, agents: 10, ringMs: 200, talkMs: 1000 },
+      callbacks: { callbacks: 50, agents: 10, ringMs: 200, customerRingMs: 300, talkMs: 1000 },
     }
   : {
       slots: 64,
@@ -62,6 +76,7 @@ const CONFIG = quick
       pacedPerSecond: 100,
       pacedMs: 20_000,
       shared: { callers: 500, agents: 50, ringMs: 200, talkMs: 1000 },
+      callbacks: { callbacks: 250, agents: 50, ringMs: 200, customerRingMs: 300, talkMs: 1000 },
     }
 const FREESWITCH_CPU_MS_PER_CALL = 15
 const LAG_RESOLUTION_MS = 10
@@ -310,6 +325,61 @@ async function sharedTeam(routers: number): Promise<SharedFigures & { profile?: 
   }
 }
 
+/**
+ * The callbacks scenario on its own fresh PostgreSQL database with `routers` router processes serving callbacks
+ * (tests/bench/callbacks.ts).
+ */
+async function callbacksScenario(routers: number): Promise<CallbackFigures> {
+  const db = await benchDatabase(VAR, `callbacks-${routers}`)
+  const sw = await callbackSwitch(CONFIG.callbacks)
+  try {
+    const team = join(VAR, 'callbacks.yaml')
+    writeFileSync(team, callbackTeam(CONFIG.callbacks.agents))
+    await seed(db.config, team, [])
+    await writeCallbacks(db.config, CONFIG.callbacks.callbacks)
+    const servers: ServerProcess[] = []
+    const done = customersDone(sw.fs, CONFIG.callbacks.callbacks, 180_000)
+    const startedAt = performance.now()
+    try {
+      for (let i = 0; i < routers; i++) {
+        const port = await freePort()
+        const env = { ...db.env, IVR_SPOOL_DIR: join(VAR, `spool-callbacks-${routers}-${i}`) }
+        servers.push(
+          await ServerProcess.start(
+            `callbacks-${routers}-${i}`,
+            [
+              'dist/bin/ivr-router.js',
+              'serve',
+              `--listen=127.0.0.1:${port}`,
+              '--no-demo',
+              `--callback-dial=${CALLBACK_DIAL}`,
+              `--callback-esl=127.0.0.1:${sw.port}`,
+            ],
+            join(VAR, `callbacks-${routers}-${i}.log`),
+            'ivr-router listening',
+            env,
+          ),
+        )
+      }
+      await done
+      for (const server of servers.splice(0)) await server.stop(3000)
+      return await callbackFigures(
+        CONFIG.callbacks,
+        routers,
+        sw.fs.phones.legs,
+        startedAt,
+        db.config,
+        sw.fs.phones.doubleBooked.length,
+      )
+    } finally {
+      for (const server of servers) await server.stop()
+    }
+  } finally {
+    await sw.inbound.close()
+    await db.close()
+  }
+}
+
 async function baseline(name: 'floor' | 'peer', scriptPath: string, label: string = name) {
   const port = await freePort()
   const server = await ServerProcess.start(
@@ -354,6 +424,13 @@ async function main() {
     }
     writeFileSync(join(VAR, 'last.json'), `${JSON.stringify(figures, null, 2)}\n`)
     process.stdout.write(boardReport(board, BOARD))
+    return
+  }
+  if (callbacksOnly) {
+    if (!process.env.DATABASE_URL?.trim()) throw new Error('--callbacks-only needs PostgreSQL: set DATABASE_URL')
+    process.stdout.write(`ivr-router bench (callbacks only); ${built}\n`)
+    const runs = [await callbacksScenario(1), await callbacksScenario(2)]
+    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n${callbacksReport(runs)}`)
     return
   }
   if (sharedOnly) {
@@ -458,6 +535,8 @@ async function run({
   for (const held of CONFIG.levels) levels.push(await atConcurrency(held, { db }))
   const shared = [await sharedTeam(1)]
   if (db.config.kind === 'postgres') shared.push(await sharedTeam(2))
+  // Routers serving callbacks share one database with the callers' routers: PostgreSQL only.
+  const callbacks = db.config.kind === 'postgres' ? [await callbacksScenario(1), await callbacksScenario(2)] : []
   const floor = await baseline('floor', scriptPath)
   const peer = await baseline('peer', scriptPath)
   // What subscribing narrowly would save: the floor with the events the router never reads turned off.
@@ -506,6 +585,7 @@ async function run({
         'double-booked = legs that found their phone already ringing or talking',
       runs: shared,
     },
+    callbacks: { method: CALLBACKS_METHOD, config: CONFIG.callbacks, runs: callbacks },
     cpu: {
       method: 'router utime+stime from /proc/PID/stat around the measured closed loop, divided by the calls',
       routerMsPerCall: router.cpuMsPerCall,
@@ -536,6 +616,7 @@ function report(f: {
   }
   concurrency: { levels: Awaited<ReturnType<typeof atConcurrency>>[] }
   sharedTeam: { runs: SharedFigures[] }
+  callbacks: { runs: CallbackFigures[] }
   cpu: { shareOfFreeSwitch: number | undefined }
   board: { config: BoardConfig; figures: BoardFigures | { skipped: string } }
   profile?: ProfileSummary | undefined
@@ -640,6 +721,7 @@ function report(f: {
   out += 'targets: ratio ≤ 1.15, hand-off p99 ≤ 50 ms, ≤ 3 round trips per hand-off, double-booked 0\n'
   out +=
     'floor-narrow: the floor with `nixevent` of the events the router never reads (what narrow subscribing saves)\n'
+  out += callbacksReport(f.callbacks.runs)
   out += boardReport(f.board.figures, f.board.config)
   const failures = [
     t.router,
@@ -649,6 +731,7 @@ function report(f: {
     t.floorNarrow,
     ...f.concurrency.levels,
     ...f.sharedTeam.runs,
+    ...f.callbacks.runs,
   ].flatMap((x) => x.failures)
   if (failures.length) out += `\nfailures (first ones): ${failures.slice(0, 10).join(' | ')}\n`
   if (f.profile) {

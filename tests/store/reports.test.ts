@@ -8,6 +8,9 @@ import { rows } from '../../lib/store/db.js'
 import { findReport, REPORTS, runReport, type ReportFilters, type ReportRow } from '../../lib/store/reports.js'
 import { dbKind, testStore } from '../helpers/db.js'
 import { seedReports } from '../helpers/report-seed.js'
+import { callRecord } from '../helpers/store.js'
+import { beginAttempt, countAttempt, endAttempt, requestCallback } from '../../lib/store/callbacks.js'
+import { writeRecord } from '../../lib/store/records.js'
 
 const SEOUL: ReportFilters = { timeZone: 'Asia/Seoul' }
 
@@ -24,7 +27,8 @@ t.test(`reports on ${dbKind}`, async (t) => {
     await seedReports(store.db)
 
     t.test('each row has the columns the CLI prints, in order', async (t) => {
-      for (const report of REPORTS) {
+      // The seed calls took no callback: the callbacks report has its own test, last.
+      for (const report of REPORTS.filter((r) => r.name !== 'callbacks')) {
         const result = await run(report.name)
         t.ok(result.length > 0, `${report.name} has rows`)
         for (const row of result) t.same(Object.keys(row), report.columns, report.name)
@@ -244,6 +248,29 @@ t.test(`reports on ${dbKind}`, async (t) => {
           )
         }
       })
+    })
+
+    t.test('callbacks: a call that took a callback, served at its first attempt', async (t) => {
+      await writeRecord(store.db, callRecord('cb-asker', { outcome: 'callback', team: 'sales', agent: null }))
+      await requestCallback(store.db, {
+        id: 'cb-r1',
+        callId: 'cb-asker',
+        router: 'r1',
+        forWhom: { team: 'sales' },
+        priority: 0,
+        number: '+821012345678',
+        caller: '+821012345678',
+        dialed: '+8215880000',
+        fields: {},
+        maxAttempts: 3,
+        retrySeconds: 60,
+      })
+      t.equal(await beginAttempt(store.db, 'cb-r1', 'r1'), true)
+      t.equal(await countAttempt(store.db, 'cb-r1', 'r1'), true)
+      await endAttempt(store.db, 'cb-r1', 'r1', { outcome: 'served', agent: 'kim', talkSeconds: 30 })
+      const [row] = await runReport(store.db, findReport('callbacks')!, { timeZone: 'UTC' })
+      t.same(Object.keys(row!), findReport('callbacks')!.columns, 'the columns the CLI prints, in order')
+      t.match(row, { team: 'sales', requested: 1, served: 1, failed: 0, open: 0, served_pct: 100, avg_attempts: 1 })
     })
   })
 })
