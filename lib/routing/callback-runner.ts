@@ -168,6 +168,15 @@ export class CallbackRunner {
     let rung: string[] = []
     /** Whether the callback's place was given up (it ended, or is not ours): else it is kept, paused, on the way out. */
     let left = false
+    /**
+     * Not this router's any more (cancelled, ended, adopted meanwhile): the agents go back after `end`, but the place
+     * is not ours to touch (an adopter holds it, or the sweep drops it), nor are its offers.
+     */
+    const letGo = async (end: RingEnd) => {
+      await seat.finish(end, 'stay')
+      this.distributor.forget(callback.id)
+      left = true
+    }
     try {
       for (;;) {
         const notBefore = Math.max(
@@ -189,14 +198,7 @@ export class CallbackRunner {
         }
         // Stopping: no attempt begins any more (the place is kept below).
         if (signal.aborted) return
-        if (!(await book.begin(callback.id))) {
-          // Cancelled, ended, or adopted by another router meanwhile: not ours to call. The agent goes back; the
-          // place is not ours to touch (an adopter holds it, or the sweep drops it), nor are its offers.
-          await seat.finish({ outcome: 'unused' }, 'stay')
-          this.distributor.forget(callback.id)
-          left = true
-          return
-        }
+        if (!(await book.begin(callback.id))) return await letGo({ outcome: 'unused' })
         const result = await dialer.serve(callback, offer, () => book.count(callback.id))
         if (result.agent === 'unanswered') {
           rung = [...rung, ...offer.targets.map((t) => t.agent)]
@@ -212,12 +214,8 @@ export class CallbackRunner {
           continue
         }
         rung = []
-        if (result.customer === 'not-ours') {
-          await seat.finish({ outcome: 'answered', agent: result.name, talkSeconds: result.agentSeconds }, 'stay')
-          this.distributor.forget(callback.id)
-          left = true
-          return
-        }
+        if (result.customer === 'not-ours')
+          return await letGo({ outcome: 'answered', agent: result.name, talkSeconds: result.agentSeconds })
         if (result.customer === 'answered') {
           // Served before the place goes: a router dying in between leaves an ended callback, whose place the
           // sweep drops, rather than a place without its callback's state.
@@ -237,9 +235,10 @@ export class CallbackRunner {
           callback = now.waiting
           continue
         }
+        if (!now) return await letGo(talked)
         await seat.finish(talked, 'leave')
         left = true
-        if (now && 'ended' in now && now.ended === 'failed') this.options.onFailed?.(callback)
+        if (now.ended === 'failed') this.options.onFailed?.(callback)
         return
       }
     } finally {

@@ -224,3 +224,15 @@ t.test('a callback no longer held (cancelled while it waited) is let go at the n
   t.same(s.runner.serving(), [])
   t.same(s.dialer.calls, [], 'nobody rung for it')
 })
+
+t.test('cancelled while its customer rang: let go without giving up a place that is someone else’s now', async (t) => {
+  const s = setup((agent) => {
+    // An operator cancels it (or another router adopts it) while this router calls the customer.
+    s.book.get('cb-10')!.status = 'cancelled'
+    return { agent: 'answered', name: agent, customer: 'unreached', cause: 'NO_ANSWER', agentSeconds: 30 }
+  })
+  s.runner.serve(s.book.callback('cb-10'))
+  await s.clock.drive(s.runner.idle())
+  t.same(s.failed, [], 'not reported failed: it was not this router’s to end')
+  t.ok(await s.ledger.position('cb-10'), 'the place is left to whoever holds it now')
+})
